@@ -1,0 +1,159 @@
+"""The format registry: one table feeds parsing, negotiation, links, headers and docs.
+
+Every format has a short stable name that is also its file extension and its
+``?format=`` value. Graph formats carry triples, dataset formats carry quads (so a
+description in TriG or N-Quads keeps the article graph of each statement), result
+formats carry SPARQL SELECT/ASK results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+__all__ = [
+    "Format",
+    "FORMATS",
+    "HTML",
+    "TURTLE",
+    "JSONLD",
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
+    "by_name",
+    "by_extension",
+    "serialize_quads",
+    "serialize_results",
+]
+
+Family = Literal["html", "graph", "dataset", "results"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str
+    media_type: str
+    family: Family
+    ox: ox.RdfFormat | ox.QueryResultsFormat | None = None
+    aliases: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = field(default=())
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
+
+    @property
+    def carries_graphs(self) -> bool:
+        return self.family == "dataset"
+
+
+HTML = Format("html", "HTML", "text/html", "html", aliases=("application/xhtml+xml",))
+TURTLE = Format("ttl", "Turtle", "text/turtle", "graph", ox.RdfFormat.TURTLE,
+                aliases=("application/x-turtle",))
+JSONLD = Format("jsonld", "JSON-LD", "application/ld+json", "graph", ox.RdfFormat.JSON_LD,
+                aliases=("application/json",), extensions=("json",))
+NTRIPLES = Format("nt", "N-Triples", "application/n-triples", "graph", ox.RdfFormat.N_TRIPLES,
+                  aliases=("text/plain",))
+RDFXML = Format("rdf", "RDF/XML", "application/rdf+xml", "graph", ox.RdfFormat.RDF_XML,
+                aliases=("application/xml", "text/xml"), extensions=("xml", "owl"))
+TRIG = Format("trig", "TriG", "application/trig", "dataset", ox.RdfFormat.TRIG)
+NQUADS = Format("nq", "N-Quads", "application/n-quads", "dataset", ox.RdfFormat.N_QUADS)
+
+RESULTS_JSON = Format("json", "SPARQL JSON", "application/sparql-results+json", "results",
+                      ox.QueryResultsFormat.JSON, aliases=("application/json",))
+RESULTS_XML = Format("xml", "SPARQL XML", "application/sparql-results+xml", "results",
+                     ox.QueryResultsFormat.XML, aliases=("application/xml", "text/xml"))
+RESULTS_CSV = Format("csv", "CSV", "text/csv", "results", ox.QueryResultsFormat.CSV)
+RESULTS_TSV = Format("tsv", "TSV", "text/tab-separated-values", "results",
+                     ox.QueryResultsFormat.TSV)
+
+FORMATS: tuple[Format, ...] = (
+    HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS,
+    RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV,
+)
+# Turtle first: ties in negotiation (``*/*``) go to the first, and crawlers want data.
+RDF_FORMATS: tuple[Format, ...] = tuple(f for f in FORMATS if f.family in ("graph", "dataset"))
+RESULT_FORMATS: tuple[Format, ...] = tuple(f for f in FORMATS if f.family == "results")
+
+
+def by_name(name: str, candidates: Iterable[Format] = FORMATS) -> Format | None:
+    """The format called ``name`` (or with that extension) among ``candidates``.
+
+    >>> by_name("ttl").media_type, by_name("owl").name, by_name("docx")
+    ('text/turtle', 'rdf', None)
+    """
+    for fmt in candidates:
+        if name == fmt.name or name in fmt.extensions:
+            return fmt
+    return None
+
+
+def by_extension(filename: str, candidates: Iterable[Format] = RDF_FORMATS) -> Format | None:
+    """
+    >>> by_extension("data/article.trig").name, by_extension("README.md")
+    ('trig', None)
+    """
+    _, dot, ext = filename.rpartition(".")
+    return by_name(ext.lower(), candidates) if dot else None
+
+
+def serialize_quads(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, str]) -> bytes:
+    """Serialise quads, grouped by graph and subject so that the output reads well.
+
+    Graph formats drop the graph names (a triple stated in two graphs appears once);
+    JSON-LD is compacted with a context made of our prefixes, embedded in the document.
+    """
+    ordered = sorted(set(quads), key=_quad_key)
+    if fmt.family == "dataset":
+        return ox.serialize(ordered, format=fmt.ox, prefixes=_usable(prefixes, ordered))
+    triples = list(dict.fromkeys(q.triple for q in ordered))
+    if fmt is JSONLD:
+        return _jsonld(triples, prefixes)
+    return ox.serialize(triples, format=fmt.ox, prefixes=_usable(prefixes, triples))
+
+
+def serialize_results(result: ox.QuerySolutions | ox.QueryBoolean, fmt: Format) -> bytes:
+    return result.serialize(format=fmt.ox)
+
+
+def _quad_key(quad: ox.Quad) -> tuple:
+    return (str(quad.graph_name), _term_key(quad.subject), quad.predicate.value, str(quad.object))
+
+
+def _term_key(term) -> tuple[int, str]:
+    return (1 if isinstance(term, ox.BlankNode) else 0, str(term))
+
+
+def _usable(prefixes: dict[str, str], statements) -> dict[str, str]:
+    """Prefixes actually used, so a description does not open with twenty unused lines."""
+    used = set()
+    for statement in statements:
+        for term in (statement.subject, statement.predicate, statement.object):
+            if isinstance(term, ox.NamedNode):
+                used.add(term.value)
+            elif isinstance(term, ox.Literal):
+                used.add(term.datatype.value)
+    return {
+        name: iri
+        for name, iri in prefixes.items()
+        if any(value.startswith(iri) and "/" not in value[len(iri):] for value in used)
+    }
+
+
+def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    nquads = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=nquads, format="nt")
+    context = _usable(prefixes, triples)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
+    document = json.loads(text)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

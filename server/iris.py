@@ -1,0 +1,99 @@
+"""IRI policy: what we mint under the base IRI, and how it maps to local URLs.
+
+The data always keeps its canonical IRIs (``BASE id/{kind}/{slug}``); a server running
+elsewhere (``http://localhost:8080``) maps them to its own address for links only
+("Cool URIs for the Semantic Web", §4.3).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = [
+    "KINDS",
+    "SLUG_PATTERN",
+    "ResourceKey",
+    "is_slug",
+    "resource_iri",
+    "parse_resource_iri",
+    "graph_iri",
+    "to_local",
+]
+
+KINDS: tuple[str, ...] = (
+    "person",
+    "organization",
+    "place",
+    "event",
+    "agreement",
+    "article",
+    "project",
+    "concept",
+    "quotation",
+    "image",
+    "role",
+    "observation",
+)
+
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(rf"^{SLUG_PATTERN}$")
+
+
+class ResourceKey(NamedTuple):
+    kind: str
+    slug: str
+
+
+def is_slug(text: str) -> bool:
+    """
+    >>> is_slug("andrei-tchibis"), is_slug("Andrei"), is_slug("a--b"), is_slug("")
+    (True, False, False, False)
+    """
+    return bool(_SLUG.match(text))
+
+
+def resource_iri(base: str, kind: str, slug: str) -> str:
+    """
+    >>> resource_iri("https://w3id.org/gpr/", "person", "alexandre-missoffe")
+    'https://w3id.org/gpr/id/person/alexandre-missoffe'
+    """
+    return f"{base}id/{kind}/{slug}"
+
+
+def graph_iri(base: str, slug: str) -> str:
+    """The named graph that holds a data file's facts (DESIGN §2).
+
+    >>> graph_iri("https://w3id.org/gpr/", "derived")
+    'https://w3id.org/gpr/graph/derived'
+    """
+    return f"{base}graph/{slug}"
+
+
+def parse_resource_iri(base: str, iri: str) -> ResourceKey | None:
+    """
+    >>> parse_resource_iri("https://w3id.org/gpr/", "https://w3id.org/gpr/id/place/paris")
+    ResourceKey(kind='place', slug='paris')
+    >>> parse_resource_iri("https://w3id.org/gpr/", "https://example.org/id/place/paris") is None
+    True
+    """
+    prefix = f"{base}id/"
+    if not iri.startswith(prefix):
+        return None
+    kind, _, slug = iri[len(prefix) :].partition("/")
+    if kind in KINDS and is_slug(slug):
+        return ResourceKey(kind, slug)
+    return None
+
+
+def to_local(iri: str, base: str, public_url: str) -> str:
+    """Map an IRI under ``base`` to the same path on this server; leave others alone.
+
+    >>> to_local("https://w3id.org/gpr/id/place/paris", "https://w3id.org/gpr/", "http://localhost:8080/")
+    'http://localhost:8080/id/place/paris'
+    >>> to_local("http://dbpedia.org/resource/Paris", "https://w3id.org/gpr/", "http://localhost:8080/")
+    'http://dbpedia.org/resource/Paris'
+    """
+    if iri.startswith(base):
+        return public_url.rstrip("/") + "/" + iri[len(base) :]
+    return iri

@@ -1,0 +1,71 @@
+"""The one prefix map of the publisher.
+
+rdflib binds ``schema:`` to ``https://schema.org/`` by default, while most published
+schema.org data (and ours) uses ``http://schema.org/``; so every graph we build is made
+with ``bind_namespaces="none"`` and gets its prefixes from here, never from rdflib.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+
+__all__ = [
+    "STANDARD_PREFIXES",
+    "SCHEMA",
+    "ORG",
+    "SD",
+    "VANN",
+    "prefixes_for",
+    "bind_prefixes",
+    "new_graph",
+]
+
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+STANDARD_PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "sh": str(SH),
+    "sd": str(SD),
+    "vann": str(VANN),
+}
+
+
+def prefixes_for(declared: dict[str, str]) -> dict[str, str]:
+    """The standard prefixes plus those the dataset's own files declare.
+
+    A declared prefix never rebinds a standard one (``schema:`` stays ``http://``), and a
+    namespace already bound keeps its standard name.
+    """
+    merged = dict(STANDARD_PREFIXES)
+    known = set(merged.values())
+    for name, iri in sorted(declared.items()):
+        if name and name not in merged and iri not in known:
+            merged[name] = iri
+            known.add(iri)
+    return merged
+
+
+def bind_prefixes(graph: Graph, prefixes: dict[str, str]) -> Graph:
+    for name, iri in prefixes.items():
+        graph.bind(name, iri, override=True, replace=True)
+    return graph
+
+
+def new_graph(prefixes: dict[str, str] | None = None) -> Graph:
+    """An rdflib graph bound to our prefix map only."""
+    graph = Graph(bind_namespaces="none")
+    return bind_prefixes(graph, prefixes or STANDARD_PREFIXES)
