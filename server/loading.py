@@ -1,0 +1,291 @@
+"""Loading a dataset: parse, derive, validate, and only then publish.
+
+``data/*.ttl`` files each go to the named graph ``BASE graph/{stem}`` (TriG files keep
+their own graphs); ``ontology/`` goes to ``BASE ontology`` and ``shapes/`` to
+``BASE shapes``. The CONSTRUCT rules in ``data/rules/*.rq`` are applied until nothing
+new appears, and what they produce that no source states goes to ``BASE graph/derived``,
+so that a stated fact and an inference are never confused (DESIGN §2). The data and the
+derived graph are then validated with SHACL; a dataset with a violation is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from . import formats
+from .iris import graph_iri
+from .namespaces import prefixes_for
+from .settings import Settings
+from .store import Stats
+from .store.embedded import EmbeddedStore
+from .validation import ValidationReport, validate
+
+__all__ = [
+    "SourceFile",
+    "Snapshot",
+    "Staged",
+    "DataUnreadable",
+    "DatasetInvalid",
+    "stage",
+    "check",
+    "load_snapshot",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_RULE_PASSES = 10
+SOURCE_FORMATS = tuple(f for f in formats.RDF_FORMATS if f.name in ("ttl", "trig", "nt", "nq"))
+
+
+class DataUnreadable(Exception):
+    """A file that cannot be read or parsed; says which, where and why."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = path, message, line, column
+        where = str(path) + (f":{line}" if line else "") + (f":{column}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+class DatasetInvalid(Exception):
+    """The dataset does not conform to its shapes; carries the report."""
+
+    def __init__(self, report: ValidationReport):
+        self.report = report
+        count = len(report.violations)
+        super().__init__(f"the data does not conform to its shapes: {count} violation(s)")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    role: str  # "data", "ontology" or "shapes"
+    graph: str | None  # None for a TriG/N-Quads file that names its own graphs
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A parsed dataset with its derived graph, not yet validated."""
+
+    store: ox.Store
+    files: tuple[SourceFile, ...]
+    data_graphs: tuple[str, ...]
+    derived_graph: str
+    ontology_graph: str
+    shapes_graph: str
+    prefixes: dict[str, str]
+    version: str
+    graph_files: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One published version of the data: immutable, swapped whole on reload."""
+
+    store: EmbeddedStore
+    version: str
+    loaded_at: datetime
+    report: ValidationReport
+    staged: Staged
+    stats: Stats
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return self.staged.prefixes
+
+
+def stage(settings: Settings) -> Staged:
+    """Parse every file and apply the rules.
+
+    Raises:
+        DataUnreadable: a file or rule that cannot be read, parsed or run.
+    """
+    base = settings.base_iri
+    ontology_graph, shapes_graph = f"{base}ontology", f"{base}shapes"
+    derived_graph = graph_iri(base, "derived")
+    files = (
+        *_sources(settings.ontology_dir, "ontology", lambda _: ontology_graph),
+        *_sources(settings.shapes_dir, "shapes", lambda _: shapes_graph),
+        *_sources(settings.data_dir, "data", lambda path: graph_iri(base, path.stem)),
+    )
+    store = ox.Store()
+    declared: dict[str, str] = {}
+    digest = hashlib.sha256(base.encode())
+    graph_files: dict[str, list[str]] = {}
+    for source in files:
+        content = _read(source.path)
+        digest.update(source.path.name.encode() + b"\0" + content + b"\0")
+        quads, prefixes = _parse(source, content)
+        store.extend(quads)
+        declared.update(prefixes)
+        for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
+            graph_files.setdefault(graph, []).append(str(source.path))
+    data_graphs = tuple(sorted(
+        g for g in graph_files if g not in (ontology_graph, shapes_graph, derived_graph)
+    ))
+    rules = _rules(settings.data_dir / "rules")
+    for path, text in rules:
+        digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
+    _derive(store, rules, data_graphs, derived_graph)
+    return Staged(
+        store=store,
+        files=files,
+        data_graphs=data_graphs,
+        derived_graph=derived_graph,
+        ontology_graph=ontology_graph,
+        shapes_graph=shapes_graph,
+        prefixes=prefixes_for(declared),
+        version=digest.hexdigest()[:20],
+        graph_files={g: tuple(paths) for g, paths in graph_files.items()},
+    )
+
+
+def check(settings: Settings) -> tuple[Staged, ValidationReport]:
+    """Stage and validate, without publishing: what ``ldpub validate`` reports."""
+    staged = stage(settings)
+    data = _rdflib_dataset(staged.store, (*staged.data_graphs, staged.derived_graph))
+    shapes = _rdflib_graph(staged.store, staged.shapes_graph)
+    ontology = _rdflib_graph(staged.store, staged.ontology_graph)
+    report = validate(data, shapes, ontology)
+    return staged, _with_sources(report, staged)
+
+
+def load_snapshot(settings: Settings) -> Snapshot:
+    """A validated, publishable snapshot of the configured dataset.
+
+    Raises:
+        DataUnreadable: a file cannot be read or parsed.
+        DatasetInvalid: the data does not conform to its shapes.
+        ShapesUnusable: the shapes themselves cannot be used.
+    """
+    staged, report = check(settings)
+    if not report.conforms:
+        raise DatasetInvalid(report)
+    store = EmbeddedStore(staged.store)
+    snapshot = Snapshot(
+        store=store,
+        version=staged.version,
+        loaded_at=datetime.now(UTC).replace(microsecond=0),
+        report=report,
+        staged=staged,
+        stats=store.stats(),
+    )
+    log.info("loaded %d quads in %d graphs (version %s)",
+             snapshot.stats.quads, len(snapshot.stats.graphs), snapshot.version)
+    return snapshot
+
+
+def _sources(folder: Path, role: str, graph_for) -> list[SourceFile]:
+    found = []
+    for path in sorted(folder.iterdir()):
+        fmt = formats.by_extension(path.name, SOURCE_FORMATS)
+        if path.is_file() and fmt is not None:
+            found.append(SourceFile(path, role, None if fmt.carries_graphs else graph_for(path)))
+    return found
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise DataUnreadable(path, error.strerror or str(error)) from None
+
+
+def _parse(source: SourceFile, content: bytes) -> tuple[list[ox.Quad], dict[str, str]]:
+    fmt = formats.by_extension(source.path.name, SOURCE_FORMATS)
+    graph = ox.NamedNode(source.graph) if source.graph else None
+    try:
+        parser = ox.parse(content, format=fmt.ox, rename_blank_nodes=True,
+                          without_named_graphs=graph is not None)
+        quads = list(parser)
+    except SyntaxError as error:
+        line, column = error.lineno, error.offset
+        message = str(error.msg).split(": ", 1)[-1] if line else str(error)
+        raise DataUnreadable(source.path, message, line, column) from None
+    except ValueError as error:
+        raise DataUnreadable(source.path, str(error)) from None
+    if graph is not None:
+        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+    else:
+        default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+        if default:
+            raise DataUnreadable(
+                source.path,
+                f"{len(default)} statement(s) outside any named graph; every fact must sit "
+                "in the graph of the source that states it",
+            )
+    return quads, dict(getattr(parser, "prefixes", {}) or {})
+
+
+def _rules(folder: Path) -> list[tuple[Path, str]]:
+    if not folder.is_dir():
+        return []
+    return [(path, _read(path).decode("utf-8")) for path in sorted(folder.glob("*.rq"))]
+
+
+def _derive(store: ox.Store, rules: list[tuple[Path, str]], data_graphs: Iterable[str],
+            derived_graph: str) -> None:
+    """Apply CONSTRUCT rules to a fixpoint; keep what no source graph states."""
+    derived = ox.NamedNode(derived_graph)
+    sources = [ox.NamedNode(g) for g in data_graphs]
+    scope = [*sources, derived]
+    for _ in range(MAX_RULE_PASSES):
+        added = 0
+        for path, text in rules:
+            try:
+                result = store.query(text, default_graph=scope)
+            except (SyntaxError, ValueError) as error:
+                raise DataUnreadable(path, str(error)) from None
+            if not isinstance(result, ox.QueryTriples):
+                raise DataUnreadable(path, "a rule must be a SPARQL CONSTRUCT query")
+            for triple in list(result):
+                if any(True for _ in _stated(store, triple, [*sources, derived])):
+                    continue
+                store.add(ox.Quad(triple.subject, triple.predicate, triple.object, derived))
+                added += 1
+        if not added:
+            return
+    log.warning("rules still derived new statements after %d passes", MAX_RULE_PASSES)
+
+
+def _stated(store: ox.Store, triple: ox.Triple, graphs: list[ox.NamedNode]):
+    for graph in graphs:
+        yield from store.quads_for_pattern(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _rdflib_dataset(store: ox.Store, graphs: Iterable[str]) -> Dataset:
+    """Copy graphs to rdflib for pySHACL (N-Quads keeps plain literals plain)."""
+    dataset = Dataset()
+    quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    if quads:
+        dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
+    return dataset
+
+
+def _rdflib_graph(store: ox.Store, graph: str) -> Graph:
+    result = Graph(bind_namespaces="none")
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+    if triples:
+        result.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return result
+
+
+def _with_sources(report: ValidationReport, staged: Staged) -> ValidationReport:
+    """Name the files each focus node is stated in, so a report says where to look."""
+    results = []
+    for result in report.results:
+        files: list[str] = []
+        node = ox.NamedNode(result.focus) if "://" in result.focus else None
+        if node is not None:
+            for quad in staged.store.quads_for_pattern(node, None, None, None):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    files.extend(staged.graph_files.get(quad.graph_name.value, ()))
+        results.append(replace(result, sources=tuple(dict.fromkeys(files))))
+    return replace(report, results=tuple(results))

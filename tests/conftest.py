@@ -1,0 +1,87 @@
+"""Shared fixtures: the tiny fixture dataset, the repository's own dataset, apps.
+
+Loading and validating a dataset is the slow part, so snapshots are loaded once per
+session and each test builds its own app around one (``create_app(snapshot=...)``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from jinja2 import StrictUndefined
+
+from server import create_app
+from server.loading import Snapshot, load_snapshot
+from server.settings import REPOSITORY, Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY = FIXTURES / "tiny"
+TINY_BASE = "https://example.org/tiny/"
+
+
+def dataset_config(root: Path, base_iri: str) -> dict[str, str]:
+    return {
+        "data_dir": str(root / "data"),
+        "ontology_dir": str(root / "ontology"),
+        "shapes_dir": str(root / "shapes"),
+        "base_iri": base_iri,
+    }
+
+
+@pytest.fixture(scope="session")
+def tiny_config() -> dict[str, str]:
+    return dataset_config(TINY, TINY_BASE)
+
+
+@pytest.fixture(scope="session")
+def tiny_snapshot(tiny_config) -> Snapshot:
+    return load_snapshot(Settings.load(tiny_config, environ={}))
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny dataset, for tests that break or change it."""
+    root = tmp_path / "tiny"
+    shutil.copytree(TINY, root)
+    return root
+
+
+def make_app(config: dict, snapshot: Snapshot | None = None):
+    app = create_app({**config, "TESTING": True}, snapshot=snapshot)
+    app.jinja_env.undefined = StrictUndefined
+    return app
+
+
+@pytest.fixture
+def tiny_app(tiny_config, tiny_snapshot):
+    return make_app(tiny_config, tiny_snapshot)
+
+
+@pytest.fixture
+def tiny_client(tiny_app):
+    return tiny_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def repo_settings() -> Settings:
+    return Settings.load({}, environ={})
+
+
+@pytest.fixture(scope="session")
+def repo_snapshot(repo_settings) -> Snapshot:
+    """The repository's own dataset, loaded and validated once."""
+    return load_snapshot(repo_settings)
+
+
+@pytest.fixture
+def repo_app(repo_snapshot):
+    return make_app({}, repo_snapshot)
+
+
+@pytest.fixture
+def repo_client(repo_app):
+    return repo_app.test_client()
+
+

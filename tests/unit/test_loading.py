@@ -1,0 +1,107 @@
+"""The SHACL gate and the loader's rules: named graphs, derivation, refusals."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from server.loading import DatasetInvalid, DataUnreadable, check, load_snapshot
+from server.settings import Settings
+
+TINY = "https://example.org/tiny/"
+ADA = f"{TINY}id/person/ada-lovelace"
+BABBAGE = f"{TINY}id/person/charles-babbage"
+KNOWS = "http://schema.org/knows"
+
+
+def settings_for(root: Path) -> Settings:
+    return Settings.load({
+        "data_dir": root / "data", "ontology_dir": root / "ontology",
+        "shapes_dir": root / "shapes", "base_iri": TINY,
+    }, environ={})
+
+
+def graphs_of(snapshot, s, p, o) -> set[str]:
+    quads = snapshot.store.oxigraph.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), o, None)
+    return {q.graph_name.value for q in quads}
+
+
+def test_each_data_file_is_its_own_named_graph(tiny_snapshot):
+    graphs = tiny_snapshot.store.graphs()
+    assert f"{TINY}graph/alpha" in graphs
+    assert f"{TINY}graph/beta" in graphs
+    assert f"{TINY}ontology" in graphs and f"{TINY}shapes" in graphs
+    assert graphs_of(tiny_snapshot, BABBAGE, KNOWS, ox.NamedNode(ADA)) == {f"{TINY}graph/beta"}
+
+
+def test_rules_derive_into_the_derived_graph_only(tiny_snapshot):
+    assert graphs_of(tiny_snapshot, ADA, KNOWS, ox.NamedNode(BABBAGE)) == {f"{TINY}graph/derived"}
+    assert tiny_snapshot.staged.derived_graph == f"{TINY}graph/derived"
+
+
+def test_a_rule_never_restates_a_stated_fact(tiny_copy):
+    (tiny_copy / "data" / "alpha.ttl").write_text(
+        (tiny_copy / "data" / "alpha.ttl").read_text()
+        + f"\n<{ADA}> <{KNOWS}> <{BABBAGE}> .\n"
+    )
+    snapshot = load_snapshot(settings_for(tiny_copy))
+    assert graphs_of(snapshot, ADA, KNOWS, ox.NamedNode(BABBAGE)) == {f"{TINY}graph/alpha"}
+
+
+def test_the_version_follows_the_content(tiny_copy, tiny_snapshot):
+    same = load_snapshot(settings_for(tiny_copy))
+    assert same.version == tiny_snapshot.version
+    with (tiny_copy / "data" / "beta.ttl").open("a") as f:
+        f.write(f'\n<{BABBAGE}> <http://schema.org/alternateName> "C. B." .\n')
+    assert load_snapshot(settings_for(tiny_copy)).version != tiny_snapshot.version
+
+
+def test_prefixes_declared_by_the_files_are_kept(tiny_snapshot):
+    assert tiny_snapshot.prefixes["person"] == f"{TINY}id/person/"
+    assert tiny_snapshot.prefixes["schema"] == "http://schema.org/"
+
+
+def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy):
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
+    with pytest.raises(DatasetInvalid) as caught:
+        load_snapshot(settings_for(tiny_copy))
+    [violation] = caught.value.report.violations
+    assert violation.focus == ADA
+    assert violation.path == "http://schema.org/name"
+    assert violation.message == "A person has a name."
+    assert violation.sources == (str(alpha),)
+
+
+def test_a_syntax_error_is_refused_with_file_and_line(tiny_copy):
+    beta = tiny_copy / "data" / "beta.ttl"
+    lines = beta.read_text().splitlines()
+    lines[6] = '    schema:name "Charles Babbage ;'
+    beta.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    assert caught.value.path == beta
+    assert caught.value.line == 7
+    assert str(caught.value).startswith(f"{beta}:7:")
+
+
+def test_a_rule_that_is_not_a_construct_is_refused(tiny_copy):
+    (tiny_copy / "data" / "rules" / "20-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(DataUnreadable, match="must be a SPARQL CONSTRUCT"):
+        check(settings_for(tiny_copy))
+
+
+def test_statements_outside_a_named_graph_are_refused(tiny_copy):
+    (tiny_copy / "data" / "gamma.trig").write_text(
+        f'<{ADA}> <http://schema.org/name> "Ada" .\n'
+    )
+    with pytest.raises(DataUnreadable, match="outside any named graph"):
+        check(settings_for(tiny_copy))
+
+
+def test_trig_files_keep_their_own_graphs(tiny_copy):
+    (tiny_copy / "data" / "gamma.trig").write_text(
+        f'<{TINY}graph/gamma> {{ <{ADA}> <http://schema.org/alternateName> "A. L." . }}\n'
+    )
+    snapshot = load_snapshot(settings_for(tiny_copy))
+    assert f"{TINY}graph/gamma" in snapshot.store.graphs()
