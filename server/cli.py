@@ -1,0 +1,248 @@
+"""The ``ldpub`` command: serve, validate, query and dump a dataset.
+
+Exit codes mean something (after pySHACL): 0 success or conforms, 1 the data does not
+conform (or a request failed), 2 the data, shapes or settings cannot be used. Every verb
+takes the same setting options, which override ``LDPUB_*`` variables.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pyoxigraph as ox
+
+from . import formats
+from .loading import DatasetInvalid, DataUnreadable, Snapshot, check, load_snapshot
+from .settings import Settings, SettingsError
+from .store import QueryError
+from .validation import ShapesUnusable
+
+__all__ = ["cli", "main"]
+
+SETTING_OPTIONS = (
+    ("--data-dir", "data_dir", "Folder of data files (Turtle, TriG) [LDPUB_DATA_DIR]."),
+    ("--ontology-dir", "ontology_dir", "Folder of ontology files [LDPUB_ONTOLOGY_DIR]."),
+    ("--shapes-dir", "shapes_dir", "Folder of SHACL shapes [LDPUB_SHAPES_DIR]."),
+    ("--base-iri", "base_iri", "Base of the IRIs the data mints [LDPUB_BASE_IRI]."),
+    ("--public-url", "public_url", "This server's public URL behind a proxy [LDPUB_PUBLIC_URL]."),
+    ("--store", "store", "Where the data is kept: memory [LDPUB_STORE]."),
+    ("--query-timeout", "query_timeout", "SPARQL time limit, seconds [LDPUB_QUERY_TIMEOUT]."),
+    ("--result-limit", "result_limit", "Most SPARQL results returned [LDPUB_RESULT_LIMIT]."),
+    ("--cors-origin", "cors_origin", "Access-Control-Allow-Origin for reads [LDPUB_CORS_ORIGIN]."),
+    ("--log-level", "log_level", "DEBUG, INFO, WARNING or ERROR [LDPUB_LOG_LEVEL]."),
+)
+
+
+def setting_options(command: Callable) -> Callable:
+    """Give a verb the setting options; their values are collected in ``ctx.obj``."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is not None:
+            ctx.ensure_object(dict)[param.name] = value
+
+    for flag, name, text in reversed(SETTING_OPTIONS):
+        command = click.option(flag, name, default=None, help=text, expose_value=False,
+                               callback=remember)(command)
+    return click.pass_context(command)
+
+
+class UnusableInput(click.ClickException):
+    """Data, shapes or settings that cannot be used: exit 2."""
+
+    exit_code = 2
+
+
+def _overrides(ctx: click.Context) -> dict[str, Any]:
+    return ctx.find_object(dict) or {}
+
+
+def _settings(ctx: click.Context) -> Settings:
+    try:
+        return Settings.load(_overrides(ctx))
+    except SettingsError as error:
+        raise UnusableInput(str(error)) from None
+
+
+def _app(ctx: click.Context, snapshot: Snapshot | None = None):
+    from . import create_app
+
+    try:
+        return create_app(_overrides(ctx), snapshot=snapshot)
+    except SettingsError as error:
+        raise UnusableInput(str(error)) from None
+    except (DataUnreadable, ShapesUnusable) as error:
+        raise UnusableInput(str(error)) from None
+    except DatasetInvalid as error:
+        for result in error.report.violations:
+            click.echo(result.line(), err=True)
+        raise click.ClickException(str(error)) from None
+
+
+def _snapshot(ctx: click.Context) -> Snapshot:
+    settings = _settings(ctx)
+    try:
+        return load_snapshot(settings)
+    except (DataUnreadable, ShapesUnusable) as error:
+        raise UnusableInput(str(error)) from None
+    except DatasetInvalid as error:
+        for result in error.report.violations:
+            click.echo(result.line(), err=True)
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ldpub")
+def cli() -> None:
+    """Publish an RDF dataset as linked data: resource pages, dumps and SPARQL."""
+
+
+@cli.command()
+@setting_options
+def validate(ctx: click.Context) -> None:
+    """Load and validate the data: exit 0 conforms, 1 does not, 2 unreadable."""
+    try:
+        staged, report = check(_settings(ctx))
+    except (DataUnreadable, ShapesUnusable) as error:
+        raise UnusableInput(str(error)) from None
+    for result in report.results:
+        click.echo(result.line(), err=result.severity == "Violation")
+    quads = len(staged.store)
+    if not report.conforms:
+        raise click.ClickException(
+            f"does not conform: {len(report.violations)} violation(s) in {quads} quads"
+        )
+    click.echo(f"conforms: {quads} quads in {len(staged.data_graphs)} data graphs "
+               f"and the derived graph (version {staged.version})")
+
+
+@cli.command()
+@click.argument("path")
+@click.option("--accept", default=None, help="Accept header to send.")
+@click.option("--header", "-H", "headers_in", multiple=True, help="Extra header, 'Name: value'.")
+@click.option("--headers", is_flag=True, help="Print the status line and headers too.")
+@setting_options
+def get(ctx: click.Context, path: str, accept: str | None, headers_in: tuple[str, ...],
+        headers: bool) -> None:
+    """Send one GET request through the app in process; exit 0 on 2xx or 3xx."""
+    app = _app(ctx)
+    request_headers = dict(h.split(":", 1) for h in headers_in if ":" in h)
+    if accept:
+        request_headers["Accept"] = accept
+    response = app.test_client().get(path, headers={k.strip(): v.strip() for k, v in request_headers.items()})
+    if headers:
+        click.echo(f"HTTP/1.1 {response.status}")
+        for name, value in response.headers.items():
+            click.echo(f"{name}: {value}")
+        click.echo("")
+    sys.stdout.buffer.write(response.get_data())
+    sys.stdout.flush()
+    if response.status_code >= 400:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--format", "format_name", type=click.Choice(["trig", "nq", "ttl", "nt"]),
+              default="trig", show_default=True, help="Dump format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              default=None, help="File to write (default: standard output).")
+@setting_options
+def dump(ctx: click.Context, format_name: str, output: Path | None) -> None:
+    """Write the whole validated dataset, derived graph included."""
+    snapshot = _snapshot(ctx)
+    body = formats.serialize_quads(snapshot.store.quads(), formats.by_name(format_name),
+                                   snapshot.prefixes)
+    if output is None:
+        sys.stdout.buffer.write(body)
+    else:
+        output.write_bytes(body)
+        click.echo(f"wrote {len(body)} bytes to {output}", err=True)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--format", "format_name", default=None,
+              help="Result format: json, xml, csv, tsv (SELECT/ASK) or ttl, nt, jsonld, rdf, "
+                   "trig, nq (CONSTRUCT/DESCRIBE). Default tsv or ttl.")
+@setting_options
+def query(ctx: click.Context, text: str, format_name: str | None) -> None:
+    """Run a SPARQL query over the validated dataset (union default graph)."""
+    snapshot = _snapshot(ctx)
+    try:
+        result = snapshot.store.query(text)
+    except QueryError as error:
+        raise click.ClickException(f"query refused: {error}") from None
+    if isinstance(result, ox.QueryTriples):
+        fmt = formats.by_name(format_name or "ttl", formats.RDF_FORMATS)
+        body = None if fmt is None else formats.serialize_quads(
+            (ox.Quad(t.subject, t.predicate, t.object) for t in result), fmt, snapshot.prefixes)
+    else:
+        fmt = formats.by_name(format_name or "tsv", formats.RESULT_FORMATS)
+        body = None if fmt is None else formats.serialize_results(result, fmt)
+    if body is None:
+        raise click.UsageError(f"format {format_name!r} does not fit this query's result")
+    sys.stdout.buffer.write(body)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@setting_options
+def run(ctx: click.Context, host: str, port: int) -> None:
+    """Serve with the development server (one process, reloads code on change: no)."""
+    _app(ctx).run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.option("--timeout", default=60, show_default=True, type=int,
+              help="Seconds before a silent worker is killed and replaced.")
+@click.option("--pid", "pidfile", default=None, type=click.Path(dir_okay=False),
+              help="Write the master's process id here (for `ldpub reload`).")
+@setting_options
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, timeout: int,
+          pidfile: str | None) -> None:
+    """Serve in production: a gunicorn master and worker processes.
+
+    The data is loaded and validated once, in the master, before the workers fork.
+    SIGHUP (or `ldpub reload`) loads it again: new workers get the new data if it
+    conforms, the last good data otherwise.
+    """
+    from .wsgi import GunicornServer
+
+    app = _app(ctx)
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "timeout": timeout,
+        "pidfile": pidfile,
+        "accesslog": "-",
+        "loglevel": app.extensions["publisher"].settings.log_level.lower(),
+    }
+    GunicornServer(app, options).run()
+
+
+@cli.command()
+@click.option("--pid", "pidfile", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The pid file given to `ldpub serve --pid`.")
+def reload(pidfile: str) -> None:
+    """Ask a running `ldpub serve` to load its data again (sends SIGHUP)."""
+    try:
+        pid = int(Path(pidfile).read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (ValueError, ProcessLookupError, PermissionError) as error:
+        raise click.ClickException(f"cannot signal the server in {pidfile}: {error}") from None
+    click.echo(f"asked process {pid} to reload; invalid data would be refused and logged")
+
+
+def main() -> None:
+    cli(prog_name="ldpub")

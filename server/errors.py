@@ -1,0 +1,103 @@
+"""One error path: typed exceptions, one handler, one shape per media type.
+
+Views and domain code raise ``PublisherError`` subclasses; the handler renders them as
+HTML, JSON or plain text, as the client accepts, keeping ``Vary: Accept``. Anything
+unexpected is logged and answered with an opaque 500 (no stack trace reaches a client).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+if TYPE_CHECKING:
+    from .formats import Format
+
+__all__ = [
+    "PublisherError",
+    "BadRequest",
+    "ResourceNotFound",
+    "NotAcceptable",
+    "ServiceUnavailable",
+    "register_error_handlers",
+]
+
+log = logging.getLogger(__name__)
+
+
+class PublisherError(Exception):
+    status = 500
+    title = "Internal Server Error"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class BadRequest(PublisherError):
+    status = 400
+    title = "Bad Request"
+
+
+class ResourceNotFound(PublisherError):
+    status = 404
+    title = "Not Found"
+
+
+class NotAcceptable(PublisherError):
+    status = 406
+    title = "Not Acceptable"
+
+    def __init__(self, candidates: Sequence[Format], reason: str | None = None):
+        self.available = [fmt.media_type for fmt in candidates]
+        names = ", ".join(f"{fmt.media_type} (.{fmt.name})" for fmt in candidates)
+        super().__init__(f"{reason + '; ' if reason else ''}available formats: {names}")
+
+
+class ServiceUnavailable(PublisherError):
+    status = 503
+    title = "Service Unavailable"
+
+    def __init__(self, message: str, retry_after: int = 5):
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+def _render(status: int, title: str, message: str, headers: dict[str, str]) -> Response:
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", "text/plain"], default="text/plain"
+    )
+    if best == "application/json":
+        body = json.dumps({"status": status, "title": title, "message": message},
+                          ensure_ascii=False)
+        response = Response(body + "\n", status, mimetype="application/json")
+    elif best == "text/html":
+        page = render_template("error.html", status=status, title=title, message=message)
+        response = Response(page, status, mimetype="text/html")
+    else:
+        response = Response(f"{status} {title}\n\n{message}\n", status, mimetype="text/plain")
+    response.headers.update(headers)
+    response.vary.add("Accept")
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(PublisherError)
+    def publisher_error(error: PublisherError) -> Response:
+        return _render(error.status, error.title, error.message, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        headers = {k: v for k, v in error.get_headers() if k.lower() in ("allow", "retry-after")}
+        return _render(error.code or 500, error.name, error.description or error.name, headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _render(500, "Internal Server Error",
+                       "The server met an unexpected condition; it has been logged.", {})

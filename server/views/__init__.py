@@ -1,0 +1,29 @@
+"""The web layer: one blueprint per page family, registered in one place."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from ..publisher import publisher
+from . import site
+
+__all__ = ["register_views", "BLUEPRINTS"]
+
+BLUEPRINTS = (site.bp,)
+
+
+def register_views(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.after_request(_cross_origin_reads)
+
+
+def _cross_origin_reads(response: Response) -> Response:
+    """CORS for reads only, never with credentials (Fetch standard §3.2)."""
+    origin = publisher().settings.cors_origin
+    if origin and request.method in ("GET", "HEAD", "OPTIONS"):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Link, ETag, Location, Content-Length"
+        if origin != "*":
+            response.vary.add("Origin")
+    return response

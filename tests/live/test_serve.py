@@ -1,0 +1,55 @@
+"""The production command: gunicorn workers, and reload by signal keeping good data."""
+
+import os
+import signal
+import time
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.live
+
+
+def dataset_args(root):
+    return ["--data-dir", str(root / "data"), "--ontology-dir", str(root / "ontology"),
+            "--shapes-dir", str(root / "shapes"), "--base-iri", "https://example.org/tiny/"]
+
+
+def wait_for_version(server, predicate, timeout=30.0) -> str:
+    deadline = time.monotonic() + timeout
+    version = ""
+    while time.monotonic() < deadline:
+        versions = {requests.get(server.url + "/healthz", timeout=5).json()["version"]
+                    for _ in range(6)}
+        if len(versions) == 1:
+            version = versions.pop()
+            if predicate(version):
+                return version
+        time.sleep(0.3)
+    raise AssertionError(f"no stable version satisfying the condition; last {version!r}")
+
+
+def test_serve_reloads_on_sighup_and_keeps_the_last_good_data(start_server, tiny_copy):
+    server = start_server("serve", "--workers", "2", *dataset_args(tiny_copy))
+    first = requests.get(server.url + "/healthz", timeout=5).json()["version"]
+    master = int(server.pidfile.read_text())
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    good = alpha.read_text()
+
+    alpha.write_text(good.replace('schema:name "Ada Lovelace" ;', ""))
+    os.kill(master, signal.SIGHUP)
+    time.sleep(2)
+    assert wait_for_version(server, lambda v: True) == first
+    assert "reload refused" in server.log.read_text()
+
+    alpha.write_text(good + '\n<https://example.org/tiny/id/person/ada-lovelace> '
+                     '<http://schema.org/alternateName> "Ada King" .\n')
+    os.kill(master, signal.SIGHUP)
+    assert wait_for_version(server, lambda v: v != first) != first
+
+
+def test_run_serves_the_development_server(start_server, tiny_config):
+    from pathlib import Path
+
+    server = start_server("run", *dataset_args(Path(tiny_config["data_dir"]).parent))
+    assert requests.get(server.url + "/healthz", timeout=5).json()["status"] == "ok"

@@ -1,0 +1,56 @@
+"""A reload publishes conforming data whole, and refuses anything else."""
+
+from pathlib import Path
+
+import pytest
+
+from server import create_app
+
+
+def config_for(root: Path) -> dict:
+    return {"data_dir": str(root / "data"), "ontology_dir": str(root / "ontology"),
+            "shapes_dir": str(root / "shapes"), "base_iri": "https://example.org/tiny/",
+            "TESTING": True}
+
+
+@pytest.fixture
+def app(tiny_copy):
+    return create_app(config_for(tiny_copy))
+
+
+def dump(app) -> bytes:
+    return app.test_client().get("/healthz").data
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda text: text.replace('schema:name "Ada Lovelace" ;', ""), "does not conform"),
+        (lambda text: text + "\nnot turtle at all\n", "alpha.ttl:"),
+    ],
+    ids=["violation", "syntax-error"],
+)
+def test_bad_data_on_reload_leaves_the_served_data_identical(app, tiny_copy, change, expected):
+    publisher = app.extensions["publisher"]
+    before = publisher.snapshot
+    served_before = sorted(map(str, before.store.quads()))
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    alpha.write_text(change(alpha.read_text()))
+    outcome = publisher.reload()
+    assert not outcome.reloaded
+    assert expected in outcome.message
+    assert publisher.snapshot is before
+    assert sorted(map(str, publisher.snapshot.store.quads())) == served_before
+
+
+def test_good_data_on_reload_is_published(app, tiny_copy):
+    publisher = app.extensions["publisher"]
+    before = publisher.snapshot.version
+    beta = tiny_copy / "data" / "beta.ttl"
+    beta.write_text(beta.read_text() + '\n<https://example.org/tiny/id/person/charles-babbage>'
+                    ' <http://schema.org/alternateName> "C. Babbage" .\n')
+    outcome = publisher.reload()
+    assert outcome.reloaded
+    assert publisher.snapshot.version == outcome.version != before
+    assert outcome.version.encode() in dump(app)
+    assert any('"C. Babbage"' in str(q) for q in publisher.snapshot.store.quads())
