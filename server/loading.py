@@ -183,6 +183,8 @@ def load_snapshot(settings: Settings) -> Snapshot:
 
 
 def _sources(folder: Path, role: str, graph_for) -> list[SourceFile]:
+    if not folder.is_dir():
+        raise DataUnreadable(folder, f"the {role} folder does not exist")
     found = []
     for path in sorted(folder.iterdir()):
         fmt = formats.by_extension(path.name, SOURCE_FORMATS)

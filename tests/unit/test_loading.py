@@ -105,3 +105,11 @@ def test_trig_files_keep_their_own_graphs(tiny_copy):
     )
     snapshot = load_snapshot(settings_for(tiny_copy))
     assert f"{TINY}graph/gamma" in snapshot.store.graphs()
+
+
+def test_a_missing_folder_is_refused_by_name(tiny_copy):
+    import shutil
+
+    shutil.rmtree(tiny_copy / "shapes")
+    with pytest.raises(DataUnreadable, match="the shapes folder does not exist"):
+        check(settings_for(tiny_copy))
