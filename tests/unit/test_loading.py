@@ -107,9 +107,10 @@ def test_trig_files_keep_their_own_graphs(tiny_copy):
     assert f"{TINY}graph/gamma" in snapshot.store.graphs()
 
 
-def test_a_missing_folder_is_refused_by_name(tiny_copy):
-    import shutil
+def test_a_missing_default_folder_is_refused_by_name(tiny_copy):
+    """Given folders are checked by Settings; a default one may still be missing."""
+    from dataclasses import replace
 
-    shutil.rmtree(tiny_copy / "shapes")
+    settings = replace(settings_for(tiny_copy), shapes_dir=tiny_copy / "no-shapes")
     with pytest.raises(DataUnreadable, match="the shapes folder does not exist"):
-        check(settings_for(tiny_copy))
+        check(settings)
