@@ -1,0 +1,58 @@
+"""Helpers shared by the data tests: where things are, and SPARQL rows as plain values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from server.loading import check
+from server.settings import REPOSITORY, Settings
+from server.validation import ValidationReport
+
+BASE = "https://w3id.org/grand-paris-russia/"
+QUERIES = REPOSITORY / "queries"
+SEEDS = REPOSITORY.parent / "shared" / "seeds"
+ARTICLE_SEEDS = {
+    "pce-makers-grand-paris-russie": "000_b540e8ff30d85d66.txt",
+    "grand-paris-expertise-exported-to-russia": "001_5a733c5fd4559305.txt",
+}
+
+
+def value(term) -> str | None:
+    """A result term as a plain string (IRI, literal lexical form), None when unbound."""
+    return None if term is None else term.value
+
+
+def select(snapshot, text: str) -> list[dict[str, str | None]]:
+    """Run a SELECT over the union of all graphs; each row as {variable: value}."""
+    result = snapshot.store.query(text)
+    assert isinstance(result, ox.QuerySolutions), "expected a SELECT query"
+    names = [v.value for v in result.variables]
+    return [{name: value(row[name]) for name in names} for row in result]
+
+
+def select_terms(snapshot, text: str) -> list[dict[str, object]]:
+    """Like ``select`` but keeps the pyoxigraph terms (to check datatypes and languages)."""
+    result = snapshot.store.query(text)
+    names = [v.value for v in result.variables]
+    return [{name: row[name] for name in names} for row in result]
+
+
+def query_file(name: str) -> str:
+    return (QUERIES / name).read_text(encoding="utf-8")
+
+
+def validate_dataset(root: Path) -> ValidationReport:
+    """Stage and validate a dataset folder (data/, ontology/, shapes/) as ``ldpub validate`` does."""
+    settings = Settings.load(
+        {
+            "data_dir": str(root / "data"),
+            "ontology_dir": str(root / "ontology"),
+            "shapes_dir": str(root / "shapes"),
+            "base_iri": BASE,
+        },
+        environ={},
+    )
+    _, report = check(settings)
+    return report
