@@ -11,10 +11,14 @@ from typing import Any
 
 from flask import Flask
 
+from .cache import ResponseCache
 from .errors import register_error_handlers
-from .loading import Snapshot, load_snapshot
+from .http import enable_compression
+from .loading import Snapshot
 from .publisher import Publisher, publisher
 from .settings import Settings
+from .store import StoreUnavailable
+from .store.registry import open_snapshot
 
 __all__ = ["create_app", "publisher"]
 
@@ -26,11 +30,14 @@ def create_app(config: Mapping[str, Any] | None = None, *, snapshot: Snapshot | 
         config: settings that override ``LDPUB_*`` variables and defaults (see
             ``server.settings``); keys ``TESTING`` and other Flask keys pass through.
         snapshot: an already loaded snapshot for these settings (tests reuse one);
-            otherwise the data is loaded and validated now.
+            otherwise the configured store is opened now (``store.registry``): the
+            memory store loads and validates the sources, the others read what
+            ``ldpub load`` recorded or what the remote endpoint holds.
 
     Raises:
-        SettingsError, DataUnreadable, DatasetInvalid, ShapesUnusable: the app cannot
-            start on this configuration.
+        SettingsError, DataUnreadable, DatasetInvalid, ShapesUnusable, StoreUnusable:
+            the app cannot start on this configuration. A remote store that cannot be
+            reached is not fatal: the app answers 503 until it can.
     """
     config = dict(config or {})
     flask_keys = {k: config.pop(k) for k in list(config) if k.isupper()}
@@ -40,10 +47,28 @@ def create_app(config: Mapping[str, Any] | None = None, *, snapshot: Snapshot | 
     app = Flask(__name__)
     app.config.update(flask_keys)
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH", 1024 * 1024)
-    app.extensions["publisher"] = Publisher(settings, snapshot or load_snapshot(settings))
+    app.extensions["publisher"] = Publisher(settings, snapshot or _first_snapshot(settings))
 
     from .views import register_views
 
     register_error_handlers(app)
     register_views(app)
+    enable_compression(app)
+    app.wsgi_app = ResponseCache(app.wsgi_app, lambda: _served_version(app))
     return app
+
+
+def _served_version(app: Flask) -> str | None:
+    """The data version being served, or None while the store cannot be reached."""
+    try:
+        return app.extensions["publisher"].snapshot.version
+    except StoreUnavailable:
+        return None
+
+
+def _first_snapshot(settings: Settings) -> Snapshot | None:
+    try:
+        return open_snapshot(settings)
+    except StoreUnavailable as error:
+        logging.getLogger(__name__).warning("starting without data, answering 503: %s", error)
+        return None

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .formats import RDF_FORMATS, RESULT_FORMATS, Unserializable
+from .store import StoreUnavailable
+
 if TYPE_CHECKING:
     from .formats import Format
 
@@ -24,6 +27,14 @@ __all__ = [
     "ResourceNotFound",
     "NotAcceptable",
     "ServiceUnavailable",
+    "BadQuery",
+    "QueryRejected",
+    "PayloadTooLarge",
+    "UnsupportedMediaType",
+    "ResultTooLarge",
+    "QueryTimeout",
+    "TooManyQueries",
+    "FormatUnusable",
     "register_error_handlers",
 ]
 
@@ -68,6 +79,63 @@ class ServiceUnavailable(PublisherError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+class BadQuery(BadRequest):
+    """A query the parser refuses; the message is the parser's, with line and column."""
+
+    title = "Malformed Query"
+
+
+class QueryRejected(BadRequest):
+    """A well-formed request the read-only endpoint will not run (update, LOAD, SERVICE)."""
+
+    title = "Query Refused"
+
+
+class PayloadTooLarge(PublisherError):
+    status = 413
+    title = "Content Too Large"
+
+
+class UnsupportedMediaType(PublisherError):
+    status = 415
+    title = "Unsupported Media Type"
+
+
+class ResultTooLarge(PublisherError):
+    """More results than the configured limit: the query ran, the answer is refused whole
+    rather than cut short, so that no client mistakes part of a result for all of it
+    (RFC 9110 §15.5.21)."""
+
+    status = 422
+    title = "Result Too Large"
+
+
+class QueryTimeout(PublisherError):
+    """The query ran past its time limit and was stopped; retrying it will not help."""
+
+    status = 503
+    title = "Query Timeout"
+
+
+class TooManyQueries(ServiceUnavailable):
+    """Every query slot of this worker stayed busy: come back in a moment."""
+
+    title = "Too Many Queries"
+
+
+class FormatUnusable(PublisherError):
+    """The data holds what the chosen format cannot carry (``formats.Unserializable``)."""
+
+    status = 406
+    title = "Not Acceptable"
+
+    @classmethod
+    def of(cls, error: Unserializable) -> FormatUnusable:
+        family = RDF_FORMATS if error.format in RDF_FORMATS else RESULT_FORMATS
+        others = ", ".join(f"{f.media_type} (.{f.name})" for f in family if f is not error.format)
+        return cls(f"{error}; available formats: {others}")
+
+
 def _render(status: int, title: str, message: str, headers: dict[str, str]) -> Response:
     best = request.accept_mimetypes.best_match(
         ["text/html", "application/json", "text/plain"], default="text/plain"
@@ -90,6 +158,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PublisherError)
     def publisher_error(error: PublisherError) -> Response:
         return _render(error.status, error.title, error.message, error.headers)
+
+    @app.errorhandler(Unserializable)
+    def unserializable(error: Unserializable) -> Response:
+        return publisher_error(FormatUnusable.of(error))
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable) -> Response:
+        """The store is down or slow: 503, never 404 (the resource may well exist)."""
+        log.warning("store unavailable on %s %s: %s", request.method, request.path, error)
+        return publisher_error(ServiceUnavailable(str(error), error.retry_after))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

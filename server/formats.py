@@ -9,6 +9,7 @@ formats carry SPARQL SELECT/ASK results.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,15 +23,19 @@ __all__ = [
     "HTML",
     "TURTLE",
     "JSONLD",
+    "JSON",
     "RDF_FORMATS",
     "RESULT_FORMATS",
     "by_name",
     "by_extension",
+    "lenient_name",
+    "format_iri",
     "serialize_quads",
     "serialize_results",
+    "Unserializable",
 ]
 
-Family = Literal["html", "graph", "dataset", "results"]
+Family = Literal["html", "graph", "dataset", "results", "json"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,12 @@ RESULTS_CSV = Format("csv", "CSV", "text/csv", "results", ox.QueryResultsFormat.
 RESULTS_TSV = Format("tsv", "TSV", "text/tab-separated-values", "results",
                      ox.QueryResultsFormat.TSV)
 
+# Plain JSON for what is not RDF nor SPARQL results: search results.
+JSON = Format("json", "JSON", "application/json", "json")
+
 FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS,
-    RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV,
+    RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV, JSON,
 )
 # Turtle first: ties in negotiation (``*/*``) go to the first, and crawlers want data.
 RDF_FORMATS: tuple[Format, ...] = tuple(f for f in FORMATS if f.family in ("graph", "dataset"))
@@ -106,6 +114,42 @@ def by_extension(filename: str, candidates: Iterable[Format] = RDF_FORMATS) -> F
     return by_name(ext.lower(), candidates) if dot else None
 
 
+# Names that SPARQL clients put in ``format=`` / ``output=`` for our formats (SPARQLWrapper
+# sends ``turtle``, ``n3``, ``rdf+xml``, ``json-ld``); N3 readers read Turtle.
+LENIENT_NAMES: dict[str, str] = {
+    "turtle": "ttl", "n3": "ttl", "rdf+xml": "rdf", "rdfxml": "rdf", "json-ld": "jsonld",
+    "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq",
+}
+
+# The W3C identifiers of the formats (https://www.w3.org/ns/formats/), as a service
+# description and a VoID description name them.
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+_W3C_NAMES: dict[str, str] = {
+    "ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF_XML", "trig": "TriG",
+    "nq": "N-Quads", "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV",
+}
+
+
+def lenient_name(name: str) -> str:
+    """Our name for a format as clients spell it.
+
+    >>> lenient_name("rdf+xml"), lenient_name(" Turtle "), lenient_name("csv")
+    ('rdf', 'ttl', 'csv')
+    """
+    cleaned = name.strip().lower()
+    return LENIENT_NAMES.get(cleaned, cleaned)
+
+
+def format_iri(fmt: Format) -> str | None:
+    """
+    >>> format_iri(TURTLE), format_iri(HTML)
+    ('http://www.w3.org/ns/formats/Turtle', None)
+    """
+    local = _W3C_NAMES.get(fmt.name)
+    return W3C_FORMATS + local if local else None
+
+
 def serialize_quads(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, str]) -> bytes:
     """Serialise quads, grouped by graph and subject so that the output reads well.
 
@@ -118,11 +162,52 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, s
     triples = list(dict.fromkeys(q.triple for q in ordered))
     if fmt is JSONLD:
         return _jsonld(triples, prefixes)
-    return ox.serialize(triples, format=fmt.ox, prefixes=_usable(prefixes, triples))
+    if fmt is RDFXML:
+        _check_xml_names(triples)
+    return _checked(ox.serialize(triples, format=fmt.ox, prefixes=_usable(prefixes, triples)),
+                    fmt)
 
 
 def serialize_results(result: ox.QuerySolutions | ox.QueryBoolean, fmt: Format) -> bytes:
-    return result.serialize(format=fmt.ox)
+    return _checked(result.serialize(format=fmt.ox), fmt)
+
+
+class Unserializable(ValueError):
+    """Data that a format cannot carry: the client has to ask for another format.
+
+    RDF/XML and SPARQL XML are XML 1.0, which has no way to write most control
+    characters (XML 1.0 §2.2) and writes each predicate as an element name (RDF 1.1 XML
+    Syntax §2.2), which some IRIs cannot end in (``…/123``, ``…/``).
+    """
+
+    def __init__(self, fmt: Format, reason: str) -> None:
+        super().__init__(f"this data cannot be written as {fmt.label}: {reason}")
+        self.format = fmt
+
+
+# Characters XML 1.0 cannot carry, as UTF-8: C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+               "\u200c\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
+               "\ufdf0-\ufffd\U00010000-\U000effff")
+# An IRI's last run of XML name characters, which must hold a name start (XML 1.0 §2.3).
+_NAME_TAIL = re.compile(f"[{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*\\Z")
+_NAME_START_CHAR = re.compile(f"[{_NAME_START}]")
+
+
+def _checked(body: bytes, fmt: Format) -> bytes:
+    if fmt in (RDFXML, RESULTS_XML) and _NOT_XML.search(body):
+        raise Unserializable(fmt, "a literal holds a character XML 1.0 cannot carry (a "
+                                  "control character, U+FFFE or U+FFFF)")
+    return body
+
+
+def _check_xml_names(triples: Iterable[ox.Triple]) -> None:
+    for predicate in {t.predicate.value for t in triples}:
+        tail = _NAME_TAIL.search(predicate)
+        if not _NAME_START_CHAR.search(tail.group() if tail else ""):
+            raise Unserializable(RDFXML, f"the predicate <{predicate}> cannot end an XML "
+                                         "element name")
 
 
 def _quad_key(quad: ox.Quad) -> tuple:

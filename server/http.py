@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from flask import Response, request
+from flask import Flask, Response, request
+from flask_compress import Compress
 
-from .formats import Format
+from .cache import REPLAYABLE
+from .formats import FORMATS, Format
 from .publisher import publisher
 
-__all__ = ["representation", "see_other", "link_header"]
+__all__ = ["representation", "see_other", "link_header", "replayable", "enable_compression"]
 
 
 def etag_for(*parts: str) -> str:
@@ -24,37 +26,50 @@ def etag_for(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
-def link_header(links: Iterable[tuple[str, str, str | None]]) -> str:
-    """``Link`` header value from ``(url, rel, media type)`` triples (RFC 8288)."""
-    return ", ".join(
-        f'<{url}>; rel="{rel}"' + (f'; type="{media}"' if media else "") for url, rel, media in links
-    )
+def link_header(links: Iterable[tuple[str, ...]]) -> str:
+    """``Link`` header value from ``(url, rel, media type)`` triples (RFC 8288), or
+    ``(url, rel, media type, hreflang)`` for a page in another language."""
+    return ", ".join(_link(*link) for link in links)
+
+
+def _link(url: str, rel: str, media: str | None, hreflang: str | None = None) -> str:
+    return (f'<{url}>; rel="{rel}"' + (f'; type="{media}"' if media else "")
+            + (f'; hreflang="{hreflang}"' if hreflang else ""))
 
 
 def representation(
     body: bytes,
     fmt: Format,
     *,
-    links: Iterable[tuple[str, str, str | None]] = (),
+    links: Iterable[tuple[str, ...]] = (),
     negotiated: bool = True,
     max_age: int = 300,
+    variant: str = "",
+    vary: Iterable[str] = (),
 ) -> Response:
-    """A cacheable representation of the current data version, answering 304 when fresh."""
+    """A cacheable representation of the current data version, answering 304 when fresh.
+
+    ``variant`` names what else the body depends on (the reader's language), so that each
+    variant has its own ETag; ``vary`` names the request headers it comes from.
+    """
     snapshot = publisher().snapshot
     response = Response(body, 200, content_type=fmt.content_type)
-    response.set_etag(etag_for(snapshot.version, request.path, fmt.name, request.query_string.decode()))
+    response.set_etag(etag_for(snapshot.version, request.path, fmt.name,
+                               request.query_string.decode(), variant))
     response.last_modified = snapshot.loaded_at
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     if negotiated:
         response.vary.add("Accept")
+    for header in vary:
+        response.vary.add(header)
     link_text = link_header(links)
     if link_text:
         response.headers["Link"] = link_text
     return response.make_conditional(request)
 
 
-def see_other(url: str, *, links: Iterable[tuple[str, str, str | None]] = ()) -> Response:
+def see_other(url: str, *, links: Iterable[tuple[str, ...]] = ()) -> Response:
     """A ``303 See Other`` to the representation chosen for the client (Cool URIs §4.3)."""
     response = Response(f"See Other: {url}\n", 303, mimetype="text/plain")
     response.headers["Location"] = url
@@ -65,3 +80,31 @@ def see_other(url: str, *, links: Iterable[tuple[str, str, str | None]] = ()) ->
     if link_text:
         response.headers["Link"] = link_text
     return response
+
+
+def replayable(response: Response) -> Response:
+    """Let ``cache.ResponseCache`` store this response and replay it to identical reads.
+
+    Only for responses that depend on nothing but the data version, the URL and the
+    request headers the cache keys on (``Accept``, ``Accept-Language``, ``Accept-Encoding``,
+    ``Host``, ``Origin``).
+    """
+    request.environ[REPLAYABLE] = True
+    return response
+
+
+def enable_compression(app: Flask) -> None:
+    """gzip (and br, zstd) for every text and RDF type of the registry (RFC 9110 §8.4).
+
+    A compressed body gets its own strong ETag (``"…:gzip"``), as RFC 9110 §8.8.3 asks
+    of a different representation.
+    """
+    compress = Compress()
+    types = {fmt.media_type for fmt in FORMATS} | {"text/css", "application/javascript",
+                                                  "application/json", "application/xml"}
+    app.config.setdefault("COMPRESS_MIMETYPES", sorted(types))
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "br", "zstd", "deflate"])
+    # Streamed bodies (files: static assets, dumps, already gzip'd) pass as they are:
+    # wrapping them would leave the file unclosed.
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    compress.init_app(app)

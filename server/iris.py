@@ -86,14 +86,26 @@ def parse_resource_iri(base: str, iri: str) -> ResourceKey | None:
     return None
 
 
+# Schemes a link may carry as they are. Data can hold any IRI, ``javascript:`` and
+# ``data:`` included, which would run code or open a document made by the data's author
+# when a reader follows them; those get the inert ``unsafe:`` prefix (as Angular's URL
+# sanitizer does), so the page still shows the IRI but following it does nothing.
+LINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "urn", "tag", "doi", "geo", "tel"})
+
+
 def to_local(iri: str, base: str, public_url: str) -> str:
-    """Map an IRI under ``base`` to the same path on this server; leave others alone.
+    """Map an IRI under ``base`` to the same path on this server; leave others alone,
+    unless their scheme is not one a link may carry (``LINK_SCHEMES``).
 
     >>> to_local("https://w3id.org/gpr/id/place/paris", "https://w3id.org/gpr/", "http://localhost:8080/")
     'http://localhost:8080/id/place/paris'
     >>> to_local("http://dbpedia.org/resource/Paris", "https://w3id.org/gpr/", "http://localhost:8080/")
     'http://dbpedia.org/resource/Paris'
+    >>> to_local("JavaScript:alert(1)", "https://w3id.org/gpr/", "http://localhost:8080/")
+    'unsafe:JavaScript:alert(1)'
     """
     if iri.startswith(base):
         return public_url.rstrip("/") + "/" + iri[len(base) :]
+    if iri.partition(":")[0].lower() not in LINK_SCHEMES:
+        return "unsafe:" + iri
     return iri

@@ -24,7 +24,7 @@ from . import formats
 from .iris import graph_iri
 from .namespaces import prefixes_for
 from .settings import Settings
-from .store import Stats
+from .store import Stats, Store
 from .store.embedded import EmbeddedStore
 from .validation import ValidationReport, validate
 
@@ -72,9 +72,13 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Staged:
-    """A parsed dataset with its derived graph, not yet validated."""
+    """A parsed dataset with its derived graph, not yet validated.
 
-    store: ox.Store
+    A snapshot opened from a store keeps the layout here; its ``store`` is the on-disk
+    Oxigraph store, or None for a remote store (the data was staged where it was loaded).
+    """
+
+    store: ox.Store | None
     files: tuple[SourceFile, ...]
     data_graphs: tuple[str, ...]
     derived_graph: str
@@ -87,12 +91,16 @@ class Staged:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One published version of the data: immutable, swapped whole on reload."""
+    """One published version of the data: immutable, swapped whole on reload.
 
-    store: EmbeddedStore
+    ``report`` is None only for a remote store, whose data this publisher did not load
+    and so did not validate (it is validated where it is loaded).
+    """
+
+    store: Store
     version: str
     loaded_at: datetime
-    report: ValidationReport
+    report: ValidationReport | None
     staged: Staged
     stats: Stats
 
@@ -238,6 +246,7 @@ def _derive(store: ox.Store, rules: list[tuple[Path, str]], data_graphs: Iterabl
     derived = ox.NamedNode(derived_graph)
     sources = [ox.NamedNode(g) for g in data_graphs]
     scope = [*sources, derived]
+    in_scope = frozenset(scope)
     for _ in range(MAX_RULE_PASSES):
         added = 0
         for path, text in rules:
@@ -248,7 +257,7 @@ def _derive(store: ox.Store, rules: list[tuple[Path, str]], data_graphs: Iterabl
             if not isinstance(result, ox.QueryTriples):
                 raise DataUnreadable(path, "a rule must be a SPARQL CONSTRUCT query")
             for triple in list(result):
-                if any(True for _ in _stated(store, triple, [*sources, derived])):
+                if _stated(store, triple, in_scope):
                     continue
                 store.add(ox.Quad(triple.subject, triple.predicate, triple.object, derived))
                 added += 1
@@ -257,9 +266,10 @@ def _derive(store: ox.Store, rules: list[tuple[Path, str]], data_graphs: Iterabl
     log.warning("rules still derived new statements after %d passes", MAX_RULE_PASSES)
 
 
-def _stated(store: ox.Store, triple: ox.Triple, graphs: list[ox.NamedNode]):
-    for graph in graphs:
-        yield from store.quads_for_pattern(triple.subject, triple.predicate, triple.object, graph)
+def _stated(store: ox.Store, triple: ox.Triple, graphs: frozenset[ox.NamedNode]) -> bool:
+    """Whether one of ``graphs`` states ``triple`` (one lookup, however many graphs)."""
+    quads = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+    return any(quad.graph_name in graphs for quad in quads)
 
 
 def _rdflib_dataset(store: ox.Store, graphs: Iterable[str]) -> Dataset:

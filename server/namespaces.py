@@ -16,6 +16,11 @@ __all__ = [
     "ORG",
     "SD",
     "VANN",
+    "SPDX",
+    "FOAF",
+    "IANA_MEDIA_TYPES",
+    "SPARQL_PROTOCOL",
+    "LINK_TARGETS",
     "prefixes_for",
     "bind_prefixes",
     "new_graph",
@@ -25,6 +30,21 @@ SCHEMA = Namespace("http://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+
+# Datasets we link to with owl:sameAs, for VoID link sets: (name, label, the dataset,
+# the IRI prefixes of its entities).
+LINK_TARGETS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("wikidata", "Wikidata", "https://www.wikidata.org/",
+     ("http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/",
+      "https://www.wikidata.org/wiki/")),
+    ("dbpedia", "DBpedia", "https://dbpedia.org/",
+     ("http://dbpedia.org/resource/", "https://dbpedia.org/resource/",
+      "http://fr.dbpedia.org/resource/")),
+)
 
 STANDARD_PREFIXES: dict[str, str] = {
     "rdf": str(RDF),
@@ -41,6 +61,8 @@ STANDARD_PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "sd": str(SD),
     "vann": str(VANN),
+    "spdx": str(SPDX),
+    "foaf": str(FOAF),
 }
 
 

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
 
-from .loading import DatasetInvalid, DataUnreadable, Snapshot, load_snapshot
+from .loading import DatasetInvalid, DataUnreadable, Snapshot
 from .settings import Settings
+from .store import StoreUnavailable, StoreUnusable
+from .store.registry import open_snapshot
 from .validation import ShapesUnusable
 
 __all__ = ["Publisher", "ReloadOutcome", "publisher", "LOAD_ERRORS"]
 
 log = logging.getLogger(__name__)
 
-LOAD_ERRORS = (DataUnreadable, DatasetInvalid, ShapesUnusable)
+LOAD_ERRORS = (DataUnreadable, DatasetInvalid, ShapesUnusable, StoreUnusable, StoreUnavailable)
+RETRY_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -31,27 +36,53 @@ class ReloadOutcome:
 
 
 class Publisher:
-    def __init__(self, settings: Settings, snapshot: Snapshot) -> None:
+    """Holds the published snapshot of the configured store (``store.registry``).
+
+    A remote store that cannot be reached at start leaves the publisher without a
+    snapshot: requests are answered 503 (``StoreUnavailable``) and the store is tried
+    again, at most every ``RETRY_SECONDS``, until it answers.
+    """
+
+    def __init__(self, settings: Settings, snapshot: Snapshot | None,
+                 opener: Callable[[Settings], Snapshot] = open_snapshot) -> None:
         self.settings = settings
         self._snapshot = snapshot
+        self._open = opener
         self._lock = threading.Lock()
+        self._next_attempt = 0.0
 
     @property
     def snapshot(self) -> Snapshot:
-        return self._snapshot
+        snapshot = self._snapshot
+        return snapshot if snapshot is not None else self._first_snapshot()
+
+    def _first_snapshot(self) -> Snapshot:
+        with self._lock:
+            if self._snapshot is None:
+                if time.monotonic() < self._next_attempt:
+                    raise StoreUnavailable("the store could not be reached; retrying",
+                                           RETRY_SECONDS)
+                try:
+                    self._snapshot = self._open(self.settings)
+                except StoreUnavailable:
+                    self._next_attempt = time.monotonic() + RETRY_SECONDS
+                    raise
+                log.info("store reached: now serving version %s", self._snapshot.version)
+            return self._snapshot
 
     def reload(self) -> ReloadOutcome:
         """Load the configured data again; publish it only if it conforms."""
         with self._lock:
             try:
-                fresh = load_snapshot(self.settings)
+                fresh = self._open(self.settings)
             except LOAD_ERRORS as error:
                 details = [str(error)]
                 if isinstance(error, DatasetInvalid):
                     details += [r.line() for r in error.report.violations]
+                current = self._snapshot.version if self._snapshot else "(none)"
                 log.error("reload refused, still serving version %s: %s",
-                          self._snapshot.version, "\n  ".join(details))
-                return ReloadOutcome(False, self._snapshot.version, "\n".join(details))
+                          current, "\n  ".join(details))
+                return ReloadOutcome(False, current, "\n".join(details))
             self._snapshot = fresh
             log.info("reloaded: now serving version %s", fresh.version)
             return ReloadOutcome(True, fresh.version, "reloaded")

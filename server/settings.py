@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -74,6 +75,14 @@ def _store(value: str) -> str:
     return value
 
 
+def _path(value: str) -> Path | None:
+    return Path(value).expanduser().resolve() if value else None
+
+
+def _iri(value: str) -> str:
+    return _http_url(value, trailing_slash=False)
+
+
 def _log_level(value: str) -> str:
     level = value.upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -83,6 +92,15 @@ def _log_level(value: str) -> str:
 
 def _text(value: str) -> str:
     return value
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    """Host names separated by commas or spaces: ``"query.wikidata.org, dbpedia.org"``."""
+    hosts = tuple(dict.fromkeys(h.strip().lower() for h in value.replace(",", " ").split()))
+    for host in hosts:
+        if not re.fullmatch(r"[a-z0-9.\-]+|\[[0-9a-f:.]+\]", host):
+            raise ValueError(f"expected host names separated by commas, not {host!r}")
+    return hosts
 
 
 @dataclass(frozen=True)
@@ -95,10 +113,16 @@ class Settings:
     data_dir: Path = REPOSITORY / "data"
     ontology_dir: Path = REPOSITORY / "ontology"
     shapes_dir: Path = REPOSITORY / "shapes"
-    query_timeout: float = 10.0
+    query_timeout: float = 5.0
     result_limit: int = 10_000
     cors_origin: str = "*"
     log_level: str = "INFO"
+    dump_dir: Path | None = None  # None: beside an on-disk store, else the system temp folder
+    licence: str = "https://creativecommons.org/licenses/by/4.0/"
+    queries_dir: Path = REPOSITORY / "queries"  # example SPARQL queries (*.rq) for the query page
+    service_hosts: tuple[str, ...] = ()  # hosts SPARQL SERVICE may call; none by default
+    max_concurrent_queries: int = 4  # SPARQL queries running at once in one server process
+    max_query_bytes: int = 1024 * 1024  # largest SPARQL request body or query accepted
 
     @classmethod
     def load(
@@ -145,5 +169,11 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "result_limit": _positive_int,
     "cors_origin": _text,
     "log_level": _log_level,
+    "dump_dir": _path,
+    "licence": _iri,
+    "queries_dir": _directory,
+    "service_hosts": _hosts,
+    "max_concurrent_queries": _positive_int,
+    "max_query_bytes": _positive_int,
 }
 assert set(FIELDS) == {f.name for f in fields(Settings)}, "every setting has one parser"

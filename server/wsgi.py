@@ -13,7 +13,18 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-__all__ = ["GunicornServer"]
+__all__ = ["GunicornServer", "REQUEST_LIMITS"]
+
+# What one request may hold before a byte of it reaches the application (gunicorn answers
+# 414 or 431 itself). A request line of up to 8 KiB, gunicorn's largest, so that a SPARQL
+# query of a few kilobytes still fits in a GET URL (the query page POSTs longer ones); at
+# most 100 header fields of 8 KiB each, which no browser or SPARQL client comes near.
+# Bodies are limited by the application (``MAX_CONTENT_LENGTH``, 413).
+REQUEST_LIMITS: dict[str, int] = {
+    "limit_request_line": 8190,
+    "limit_request_fields": 100,
+    "limit_request_field_size": 8190,
+}
 
 
 class GunicornServer(BaseApplication):
@@ -23,7 +34,7 @@ class GunicornServer(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        for key, value in self.options.items():
+        for key, value in {**REQUEST_LIMITS, **self.options}.items():
             if value is not None:
                 self.cfg.set(key, value)
         self.cfg.set("preload_app", True)

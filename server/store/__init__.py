@@ -13,13 +13,28 @@ from typing import IO, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-__all__ = ["Store", "Stats", "QueryResult", "QueryError"]
+__all__ = ["Store", "Stats", "QueryResult", "QueryError", "StoreUnavailable", "StoreUnusable"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class QueryError(ValueError):
     """A query the engine refuses: its message is the parser's or the engine's."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached now (a remote endpoint down or too slow); try later.
+
+    Never a reason to answer 404: the web layer answers 503 with ``Retry-After``.
+    """
+
+    def __init__(self, message: str, retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StoreUnusable(Exception):
+    """The configured store cannot serve: never loaded, damaged, or made for another base."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,11 @@ class Store(Protocol):
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; the default graph is the union of all graphs unless
         ``default_graphs`` names some.
+
+        The query's own ``FROM``/``FROM NAMED`` apply when neither sequence is given;
+        given, they replace them, and an empty one is an empty set (SPARQL 1.1 Protocol
+        §2.1.4: ``named-graph-uri`` alone leaves the default graph empty).
+        A store whose queries may run in forked processes says ``query_isolation = "fork"``.
 
         Raises:
             QueryError: the query does not parse or cannot be evaluated.

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import pyoxigraph as ox
 
 from ..namespaces import ORG, SCHEMA, STANDARD_PREFIXES
+from ..sparql.lexer import declares_dataset
 from . import QueryError, QueryResult, Stats, queries
 
 __all__ = ["EmbeddedStore"]
@@ -24,7 +25,8 @@ LABEL_PREDICATES = (
     ox.NamedNode(str(SCHEMA.name)),
 )
 RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
-# Nodes that exist only as part of another resource: described inline with it.
+# Nodes that exist only as part of another resource, described inline with it: these,
+# and the classes of the properties the shapes mark ``dash:composite true``.
 OWNED_CLASSES = frozenset({ox.NamedNode(str(ORG.Membership)), ox.NamedNode(str(SCHEMA.Quotation))})
 INCOMING_LIMIT = 1000
 
@@ -32,8 +34,16 @@ INCOMING_LIMIT = 1000
 class EmbeddedStore:
     """A ``Store`` over a pyoxigraph ``Store`` that is never written once published."""
 
+    # Queries may run in processes forked from the server, sharing the store
+    # copy-on-write, so that a query past its time limit can be killed (server.sparql).
+    query_isolation = "fork"
+
     def __init__(self, store: ox.Store) -> None:
         self._store = store
+        self._owned_classes = OWNED_CLASSES | {
+            s["class"] for s in store.query(queries.COMPOSITE_CLASSES)
+            if isinstance(s["class"], ox.NamedNode)
+        }
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -87,7 +97,7 @@ class EmbeddedStore:
         }
         for other in neighbours:
             types = {q.object for q in self._store.quads_for_pattern(other, RDF_TYPE, None, None)}
-            if types & OWNED_CLASSES:
+            if types & self._owned_classes:
                 yield other
 
     def query(
@@ -98,11 +108,11 @@ class EmbeddedStore:
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         options: dict = {}
-        if default_graphs:
+        if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
+        elif not declares_dataset(text):  # Oxigraph's union flag would override FROM
             options["use_default_graph_as_union"] = True
-        if named_graphs:
+        if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             return self._store.query(text, **options)

@@ -23,3 +23,123 @@ GROUP BY ?p
 """
 
 COUNT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+DISTINCT_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+# --- Queries with an inline-data slot: ``VALUES ?x { }`` is valid SPARQL (no rows);
+# ``bind`` fills it with terms serialised by Oxigraph, which checks every IRI.
+
+QUADS = "SELECT ?s ?p ?o ?g WHERE { VALUES ?g { } GRAPH ?g { ?s ?p ?o } }"
+
+ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+EXISTS = "ASK { VALUES ?s { } GRAPH ?g { ?s ?p ?o } }"
+
+# A resource's own statements, those of blank nodes up to three levels below it, and
+# those of the owned nodes (memberships, quotations) that point to or from it: one
+# query, so that blank-node labels stay those of one result set. Each branch binds
+# ?root itself, so that engines which do not push bindings into a UNION stay fast.
+DESCRIBE_CLOSURE = """
+SELECT ?s ?p ?o ?g WHERE {
+  {
+    VALUES ?root { }
+    GRAPH ?g { ?root ?p ?o } BIND(?root AS ?s)
+  } UNION {
+    VALUES ?root { }
+    GRAPH ?g1 { ?root ?p1 ?b1 } FILTER(isBlank(?b1))
+    GRAPH ?g { ?b1 ?p ?o } BIND(?b1 AS ?s)
+  } UNION {
+    VALUES ?root { }
+    GRAPH ?g1 { ?root ?p1 ?b1 } FILTER(isBlank(?b1))
+    GRAPH ?g2 { ?b1 ?p2 ?b2 } FILTER(isBlank(?b2))
+    GRAPH ?g { ?b2 ?p ?o } BIND(?b2 AS ?s)
+  } UNION {
+    VALUES ?root { }
+    GRAPH ?g1 { ?root ?p1 ?b1 } FILTER(isBlank(?b1))
+    GRAPH ?g2 { ?b1 ?p2 ?b2 } FILTER(isBlank(?b2))
+    GRAPH ?g3 { ?b2 ?p3 ?b3 } FILTER(isBlank(?b3))
+    GRAPH ?g { ?b3 ?p ?o } BIND(?b3 AS ?s)
+  } UNION {
+    VALUES ?root { }
+    GRAPH ?g1 { ?owned ?p1 ?root } FILTER(isIRI(?owned))
+    VALUES ?ownedClass { }
+    GRAPH ?g2 { ?owned a ?ownedClass }
+    GRAPH ?g { ?owned ?p ?o } BIND(?owned AS ?s)
+  } UNION {
+    VALUES ?root { }
+    GRAPH ?g1 { ?root ?p1 ?owned } FILTER(isIRI(?owned))
+    VALUES ?ownedClass { }
+    GRAPH ?g2 { ?owned a ?ownedClass }
+    GRAPH ?g { ?owned ?p ?o } BIND(?owned AS ?s)
+  }
+}
+"""
+
+DESCRIBE_INCOMING = "SELECT ?s ?p ?o ?g WHERE { VALUES ?o { } GRAPH ?g { ?s ?p ?o } } LIMIT 1000"
+
+LABELS = "SELECT ?s ?p ?o ?g WHERE { VALUES ?s { } VALUES ?p { } GRAPH ?g { ?s ?p ?o } }"
+
+# --- Dataset description and sitemap.
+
+SUBJECTS_UNDER = """
+SELECT DISTINCT ?s WHERE {
+  VALUES ?space { }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space))
+}
+"""
+
+INSTANCES = "SELECT DISTINCT ?s WHERE { VALUES ?class { } GRAPH ?g { ?s a ?class } } LIMIT 50"
+
+SAME_AS = """
+SELECT DISTINCT ?s ?o WHERE {
+  VALUES ?link { }
+  GRAPH ?g { ?s ?link ?o }
+  FILTER(isIRI(?o))
+}
+"""
+
+
+# --- Resource pages, search and browse.
+
+# The distinct values of a property on a resource, and the resources linking to one
+# with a property, each with the graphs stating it (the full, paged list of a page).
+VALUES_OUT = "SELECT ?v ?g WHERE { VALUES ?s { } VALUES ?p { } GRAPH ?g { ?s ?p ?v } }"
+
+VALUES_IN = "SELECT ?v ?g WHERE { VALUES ?o { } VALUES ?p { } GRAPH ?g { ?v ?p ?o } }"
+
+# The types and labels of every IRI under a space (``BASE id/``): the catalogue behind
+# browse, search and the home page's counts.
+CATALOGUE = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  VALUES ?space { }
+  VALUES ?p { }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space))
+}
+"""
+
+def bind(query: str, **values) -> str:
+    """Fill the ``VALUES ?name { }`` slots of ``query`` with pyoxigraph terms.
+
+    >>> import pyoxigraph as ox
+    >>> bind(EXISTS, s=[ox.NamedNode("http://example.org/a")])
+    'ASK { VALUES ?s { <http://example.org/a> } GRAPH ?g { ?s ?p ?o } }'
+    """
+    for name, terms in values.items():
+        slot = f"VALUES ?{name} {{ }}"
+        if slot not in query:
+            raise ValueError(f"the query has no slot for ?{name}")
+        rows = " ".join(str(term) for term in terms)
+        query = query.replace(slot, f"VALUES ?{name} {{ {rows} }}")
+    return query
+
+# Classes whose instances are parts of the resource that points to them: the value
+# class of every property shape marked composite (DASH, datashapes.org/dash#composite).
+COMPOSITE_CLASSES = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX dash: <http://datashapes.org/dash#>
+SELECT DISTINCT ?class WHERE { GRAPH ?g { ?shape dash:composite true ; sh:class ?class } }
+"""

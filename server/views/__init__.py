@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from ..publisher import publisher
-from . import site
+from ..security import register_security_headers
+from . import dataset, resources, search, site, sparql, vocab
 
 __all__ = ["register_views", "BLUEPRINTS"]
 
-BLUEPRINTS = (site.bp,)
+BLUEPRINTS = (site.bp, dataset.bp, resources.bp, vocab.bp, search.bp, sparql.bp)
 
 
 def register_views(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(_cross_origin_reads)
+    register_security_headers(app)
 
 
 def _cross_origin_reads(response: Response) -> Response:

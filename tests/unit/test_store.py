@@ -79,3 +79,12 @@ def test_stats_count_distinct_triples_and_classes(store):
 def test_quads_of_chosen_graphs(store):
     quads = list(store.quads([f"{TINY}graph/derived"]))
     assert len(quads) == 1 and quads[0].graph_name == ox.NamedNode(f"{TINY}graph/derived")
+
+
+def test_parts_marked_composite_in_the_shapes_are_described_with_their_whole(repo_snapshot):
+    """Commitments (``dash:composite`` on ``gpr:commitment``) come with their agreement."""
+    base = "https://w3id.org/grand-paris-russia/id/agreement/"
+    found = statements(repo_snapshot.store.describe(f"{base}convention-2018-11-29"))
+    assert (f"{base}convention-2018-11-29-diagnosis",
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            '"diagnostic des enjeux sur les villes russes volontaires"@fr') in found

@@ -1,0 +1,72 @@
+"""The store backends, one row each: how to open a snapshot, where its dumps go.
+
+``LDPUB_STORE`` names the backend by its scheme: ``memory`` (the default: the sources
+are parsed, validated and held in memory at every start), ``oxigraph:/path`` (the
+on-disk store that ``ldpub load`` fills) and ``sparql+http(s)://host/path`` (a remote
+SPARQL 1.1 endpoint). Everything else in the publisher sees a ``Snapshot``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..loading import Snapshot, load_snapshot
+from ..settings import Settings
+from . import StoreUnusable, ondisk, remote
+from .ondisk import LoadOutcome
+
+__all__ = ["StoreKind", "STORES", "store_kind", "open_snapshot", "dump_root"]
+
+
+@dataclass(frozen=True)
+class StoreKind:
+    scheme: str
+    description: str
+    open: Callable[[Settings], Snapshot]
+    dump_root: Callable[[Settings], Path]
+    load: Callable[[Settings], LoadOutcome] | None = None  # what ``ldpub load`` runs
+
+
+def _shared_dump_root(settings: Settings) -> Path:
+    return settings.dump_dir or Path(tempfile.gettempdir()) / "ldpub-dumps"
+
+
+STORES: dict[str, StoreKind] = {
+    kind.scheme: kind
+    for kind in (
+        StoreKind("memory", "in memory, loaded and validated from the sources at start",
+                  load_snapshot, _shared_dump_root),
+        StoreKind(ondisk.SCHEME, "Oxigraph on disk, filled and validated by `ldpub load`",
+                  ondisk.open_snapshot, lambda s: s.dump_dir or ondisk.dump_root(s),
+                  load=ondisk.load),
+        *(StoreKind(scheme, "a remote SPARQL 1.1 endpoint", remote.open_snapshot,
+                    _shared_dump_root) for scheme in remote.SCHEMES),
+    )
+}
+
+
+def store_kind(settings: Settings) -> StoreKind:
+    scheme = settings.store.split(":", 1)[0]
+    try:
+        return STORES[scheme]
+    except KeyError:
+        raise StoreUnusable(f"unknown store {settings.store!r}; expected one of: "
+                            + ", ".join(STORES)) from None
+
+
+def open_snapshot(settings: Settings) -> Snapshot:
+    """The published snapshot of the configured store.
+
+    Raises:
+        DataUnreadable, DatasetInvalid, ShapesUnusable: the sources of a memory store.
+        StoreUnusable: an on-disk store never loaded or damaged.
+        StoreUnavailable: a remote store that cannot be reached.
+    """
+    return store_kind(settings).open(settings)
+
+
+def dump_root(settings: Settings) -> Path:
+    return store_kind(settings).dump_root(settings)

@@ -1,0 +1,196 @@
+"""Pages for harvesters: the dataset description, dumps, sitemap, robots, SHACL report.
+
+``/dataset`` (also ``/.well-known/void``, VoID §7.2) is negotiated like a resource:
+extension, then ``?format=``, then ``Accept``; ``*/*`` gets Turtle, browsers get HTML.
+Dumps are files written once per data version (``dumps.DumpCache``) and sent with
+their length, a strong ETag (their SHA-256) and range support.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, Response, render_template, request, send_file, url_for
+
+from .. import dumps, formats, harvest, urls, void
+from ..cache import Memo
+from ..errors import ResourceNotFound
+from ..formats import HTML, TURTLE, Format
+from ..http import etag_for, representation
+from ..loading import Snapshot
+from ..negotiation import negotiate, pick_language
+from ..publisher import publisher
+from ..store.registry import dump_root
+
+bp = Blueprint("dataset", __name__)
+
+DOCUMENT_FORMATS: tuple[Format, ...] = (*formats.RDF_FORMATS, HTML)
+DUMP_MAX_AGE = 3600
+SPARQL_ENDPOINT = "sparql.endpoint"
+PAGE_ENDPOINT = "resources.page"
+_FACTS: Memo[void.DatasetFacts] = Memo(4)
+_KEYS: Memo[list] = Memo(4)
+
+
+@bp.get("/dataset", endpoint="void")
+@bp.get("/dataset.<ext>", endpoint="void")
+@bp.get("/.well-known/void", endpoint="well_known")
+def description(ext: str | None = None) -> Response:
+    snapshot = publisher().snapshot
+    fmt = _negotiate(ext)
+    desc = _description(snapshot)
+    links = _alternates("dataset.void")
+    if fmt is HTML:
+        lang = pick_language(request.accept_languages, ["fr", "en"], "en")
+        page = render_template("dataset.html", page=desc, lang=lang, alternates=links,
+                               formats=_format_links("dataset.void"), sizes=_size,
+                               href=urls.local_href)
+        return _html(page, links)
+    body = formats.serialize_quads(void.void_quads(desc), fmt, snapshot.prefixes)
+    return representation(body, fmt, links=links)
+
+
+@bp.get("/dumps/<name>.<ext>.gz", endpoint="dump")
+def dump(name: str, ext: str) -> Response:
+    snapshot = publisher().snapshot
+    fmt = formats.by_name(ext, dumps.DUMP_FORMATS)
+    if name != dumps.DUMP_NAME or fmt is None or fmt.name != ext:
+        offered = ", ".join(dumps.dump_file_name(dumps.DUMP_NAME, f) for f in dumps.DUMP_FORMATS)
+        raise ResourceNotFound(f"no dump {name}.{ext}.gz; the dumps are: {offered}")
+    found = _cache().get(snapshot.store, snapshot.version, snapshot.prefixes, fmt)
+    response = send_file(found.path, mimetype="application/gzip", conditional=True,
+                         etag=found.sha256, last_modified=snapshot.loaded_at,
+                         max_age=DUMP_MAX_AGE, download_name=found.file_name)
+    response.cache_control.public = True
+    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode()
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
+    response.headers["Link"] = f'<{urls.absolute("dataset.void")}>; rel="describedby"'
+    return response
+
+
+@bp.get("/sitemap.xml", endpoint="sitemap")
+def sitemap() -> Response:
+    snapshot = publisher().snapshot
+    chunks = harvest.sitemap_chunks(_keys(snapshot), harvest.SITEMAP_LIMIT)
+    if len(chunks) == 1:
+        return _sitemap_file(snapshot, chunks[0])
+    parts = [urls.absolute("dataset.sitemap_part", number=n) for n in range(1, len(chunks) + 1)]
+    body = render_template("sitemap-index.xml", parts=parts, lastmod=snapshot.loaded_at)
+    return _document(body, "application/xml; charset=utf-8")
+
+
+@bp.get("/sitemaps/<int:number>.xml", endpoint="sitemap_part")
+def sitemap_part(number: int) -> Response:
+    snapshot = publisher().snapshot
+    chunks = harvest.sitemap_chunks(_keys(snapshot), harvest.SITEMAP_LIMIT)
+    if not 1 <= number <= len(chunks):
+        raise ResourceNotFound(f"no sitemap part {number}; there are {len(chunks)}")
+    return _sitemap_file(snapshot, chunks[number - 1])
+
+
+@bp.get("/robots.txt", endpoint="robots")
+def robots() -> Response:
+    body = (
+        "User-agent: *\n"
+        f"Disallow: {url_for(SPARQL_ENDPOINT)}?\n"
+        "Allow: /\n"
+        f"Sitemap: {urls.absolute('dataset.sitemap')}\n"
+    )
+    return _document(body, "text/plain; charset=utf-8")
+
+
+@bp.get("/validation", endpoint="validation")
+@bp.get("/validation.<ext>", endpoint="validation")
+def validation(ext: str | None = None) -> Response:
+    snapshot = publisher().snapshot
+    fmt = _negotiate(ext)
+    report = snapshot.report
+    links = _alternates("dataset.validation")
+    if fmt is HTML:
+        page = render_template("validation.html", report=report, version=snapshot.version,
+                               loaded_at=snapshot.loaded_at, href=urls.local_href,
+                               formats=_format_links("dataset.validation"))
+        return _html(page, links)
+    if report is None:
+        raise ResourceNotFound("this publisher reads a remote store that it did not load, so it "
+                               "holds no validation report; the data is validated where it is "
+                               "loaded (ldpub validate)")
+    body = formats.serialize_quads(harvest.report_quads(report), fmt, snapshot.prefixes)
+    return representation(body, fmt, links=links)
+
+
+# --- helpers
+
+
+def _negotiate(ext: str | None) -> Format:
+    name = ext or request.args.get("format")
+    if name:
+        name = formats.lenient_name(name)
+    return negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, default=TURTLE, name=name)
+
+
+def _cache() -> dumps.DumpCache:
+    return dumps.DumpCache(dump_root(publisher().settings))
+
+
+def _description(snapshot: Snapshot) -> void.DatasetDescription:
+    settings = publisher().settings
+    facts = _FACTS.get(snapshot.version, "facts",
+                       lambda: void.dataset_facts(snapshot, settings.base_iri))
+    addresses = void.Addresses(
+        home=urls.absolute("site.home"),
+        description=urls.absolute("dataset.void"),
+        sparql=urls.absolute(SPARQL_ENDPOINT),
+        sitemap=urls.absolute("dataset.sitemap"),
+        validation=urls.absolute("dataset.validation"),
+        dumps={f.name: urls.absolute("dataset.dump", name=dumps.DUMP_NAME, ext=f.name)
+               for f in dumps.DUMP_FORMATS},
+    )
+    produced = _cache().produce_all(snapshot.store, snapshot.version, snapshot.prefixes)
+    return void.dataset_description(snapshot, settings.base_iri, settings.licence, facts,
+                                    addresses, produced)
+
+
+def _keys(snapshot: Snapshot) -> list:
+    base = publisher().settings.base_iri
+    return _KEYS.get(snapshot.version, "keys", lambda: harvest.resource_keys(snapshot.store, base))
+
+
+def _sitemap_file(snapshot: Snapshot, keys) -> Response:
+    pages = [urls.absolute(PAGE_ENDPOINT, kind=key.kind, slug=key.slug) for key in keys]
+    body = render_template("sitemap.xml", pages=pages, lastmod=snapshot.loaded_at)
+    return _document(body, "application/xml; charset=utf-8")
+
+
+def _alternates(endpoint: str) -> list[tuple[str, str, str | None]]:
+    return [(url_for(endpoint, ext=f.name), "alternate", f.media_type) for f in DOCUMENT_FORMATS]
+
+
+def _format_links(endpoint: str) -> list[tuple[str, str]]:
+    return [(f.label, url_for(endpoint, ext=f.name)) for f in formats.RDF_FORMATS]
+
+
+def _html(page: str, links) -> Response:
+    response = representation(page.encode("utf-8"), HTML, links=links)
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _document(body: str, content_type: str) -> Response:
+    """A document that depends on the data version only: cacheable, revalidated by ETag."""
+    snapshot = publisher().snapshot
+    response = Response(body, 200, content_type=content_type)
+    response.set_etag(etag_for(snapshot.version, request.path, urls.public_base()))
+    response.last_modified = snapshot.loaded_at
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)
+
+
+def _size(n: int) -> str:
+    """A byte count for people: 1.2 MB."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return str(n)
