@@ -1,0 +1,22 @@
+"""Constants and helpers shared by the HTTP tests."""
+
+from __future__ import annotations
+
+import re
+
+TINY = "https://example.org/tiny/"
+ADA = f"{TINY}id/person/ada-lovelace"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+RDFLIB = ("application/rdf+xml, text/n3, text/turtle, application/n-triples, "
+          "application/ld+json, application/n-quads, application/trig, application/trix")
+
+
+def parse_links(value: str | None) -> list[dict[str, str]]:
+    """A ``Link`` header as a list of ``{"url": …, "rel": …, "type": …}`` (RFC 8288)."""
+    found = []
+    for part in re.findall(r"<[^>]*>(?:\s*;\s*[a-z]+=\"[^\"]*\")*", value or ""):
+        url = part[1:part.index(">")]
+        params = dict(re.findall(r'([a-z]+)="([^"]*)"', part[part.index(">"):]))
+        found.append({"url": url, **params})
+    return found
+

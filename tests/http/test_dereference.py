@@ -1,0 +1,101 @@
+"""``/id/…`` answers 303 See Other to the representation chosen for the client
+("Cool URIs for the Semantic Web" §4.3): the page for browsers, data for the others."""
+
+from __future__ import annotations
+
+import pytest
+from http_helpers import ADA, BROWSER, RDFLIB, parse_links
+
+PAGE = "http://localhost/page/person/ada-lovelace"
+DATA = "http://localhost/data/person/ada-lovelace."
+
+
+@pytest.mark.parametrize(("accept", "location"), [
+    (None, DATA + "ttl"),
+    ("*/*", DATA + "ttl"),
+    ("text/html", PAGE),
+    ("application/xhtml+xml", PAGE),
+    (BROWSER, PAGE),
+    ("text/turtle", DATA + "ttl"),
+    ("application/x-turtle", DATA + "ttl"),
+    ("application/ld+json", DATA + "jsonld"),
+    ("application/json", DATA + "jsonld"),
+    ("application/n-triples", DATA + "nt"),
+    ("text/plain", DATA + "nt"),
+    ("application/rdf+xml", DATA + "rdf"),
+    ("application/xml", DATA + "rdf"),
+    ("application/trig", DATA + "trig"),
+    ("application/n-quads", DATA + "nq"),
+    ("text/turtle;q=0.5, application/ld+json;q=0.9", DATA + "jsonld"),
+    ("text/html;q=0.1, text/turtle;q=0.2", DATA + "ttl"),
+    ("text/html;q=0, */*", DATA + "ttl"),
+    ("text/*", DATA + "ttl"),
+    ("image/png, */*;q=0.01", DATA + "ttl"),
+    ("text/turtle; charset=utf-8", DATA + "ttl"),
+    ('application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"', DATA + "jsonld"),
+    (RDFLIB, DATA + "ttl"),
+    ("garbage;;;,,", DATA + "ttl"),
+])
+def test_accept_header_chooses_the_303_target(client, accept, location):
+    headers = {"Accept": accept} if accept is not None else {}
+    response = client.get("/id/person/ada-lovelace", headers=headers)
+    assert response.status_code == 303, accept
+    assert response.headers["Location"] == location, accept
+    assert "Accept" in response.headers["Vary"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(("query", "location"), [
+    ("format=jsonld", DATA + "jsonld"),
+    ("format=html", PAGE),
+    ("format=nq", DATA + "nq"),
+    ("format=application/rdf%2Bxml", DATA + "rdf"),
+])
+def test_format_parameter_overrides_accept(client, query, location):
+    response = client.get(f"/id/person/ada-lovelace?{query}", headers={"Accept": "text/html"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == location
+
+
+def test_the_303_lists_every_representation_and_the_thing_it_is_about(client):
+    response = client.get("/id/person/ada-lovelace", headers={"Accept": "text/turtle"})
+    links = parse_links(response.headers["Link"])
+    types = {link.get("type") for link in links if link["rel"] == "alternate"}
+    assert types == {"text/html", "text/turtle", "application/ld+json", "application/n-triples",
+                     "application/rdf+xml", "application/trig", "application/n-quads"}
+    assert {"url": ADA, "rel": "describes"} in links
+    assert response.headers["Cache-Control"].startswith("public")
+
+
+def test_a_303_is_cacheable_only_per_accept_header_and_head_works(client):
+    head = client.head("/id/person/ada-lovelace", headers={"Accept": "text/html"})
+    assert head.status_code == 303 and head.data == b""
+    assert head.headers["Location"] == PAGE
+    assert "Accept" in head.headers["Vary"]
+
+
+@pytest.mark.parametrize("accept", ["image/png", "text/html;q=0", "application/pdf, text/csv"])
+def test_nothing_acceptable_is_406_listing_what_we_can_produce(client, accept):
+    response = client.get("/id/person/ada-lovelace", headers={"Accept": accept})
+    assert response.status_code == 406
+    text = client.get("/id/person/ada-lovelace",
+                      headers={"Accept": accept + ", text/plain;q=0.001"})
+    # the error body itself is plain text when the client names nothing we produce as data
+    assert "406" in response.get_data(as_text=True)
+    for media in ("text/turtle", "application/ld+json", "application/n-triples", "text/html"):
+        assert media in response.get_data(as_text=True)
+    assert "Accept" in response.headers["Vary"]
+    assert text.status_code in (303, 406)
+
+
+@pytest.mark.parametrize("path", [
+    "/id/person/nobody",
+    "/id/person/Ada-Lovelace",
+    "/id/unicorn/ada-lovelace",
+    "/id/person/ada-lovelace/",
+    "/id/person/",
+])
+def test_unknown_resources_are_404(client, path):
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert "Accept" in response.headers["Vary"]
