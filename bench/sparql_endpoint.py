@@ -1,0 +1,316 @@
+"""The SPARQL endpoint against rdflib-endpoint, over HTTP, on the same data in one run.
+
+For each dataset (the repository's own, and one of about a million statements made by
+``bench/generate.py`` in the repository's shape), both servers are started on
+127.0.0.1 with the same quads: ours as in production (``ldpub``'s gunicorn server, two
+workers), rdflib-endpoint as its command starts it (``rdflib-endpoint serve FILE.nq``,
+a union default graph like ours). Then the example queries (``queries/*.rq``) are sent
+round-robin by 1 and by 16 concurrent clients (keep-alive HTTP/1.1, GET ?query=) for a
+fixed time each; every query the two servers do not both answer with 200 at the first
+pass is left out and named. Printed: queries per second, p50 and p99 latency of each
+server and their ratios (ours / theirs for qps; theirs / ours for latency).
+
+Both servers load one N-Quads file, staged by our loader: the repository's data with
+its derived graph, the generated data without it (applying the rules to a fixpoint over a
+million statements is the loader's slow part, and leaving it out changes nothing for
+the comparison: both serve the same quads). Our server runs without SHACL validation
+at start and with a time limit and a result limit high enough that both do the same
+work; everything else is the production path.
+
+Usage::
+
+    pip install -e ".[bench]"
+    python bench/sparql_endpoint.py                 # repository data + 1M statements
+    python bench/sparql_endpoint.py --statements 100000 --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+import pyoxigraph as ox
+
+from server.examples import example_queries
+from server.sparql.lexer import first_keyword
+
+ACCEPT = {"graph": "text/turtle", "results": "application/sparql-results+json"}
+REQUEST_TIMEOUT = 900.0
+PREFLIGHT_LIMIT = 30.0  # a query slower than this alone is left out of the timed runs
+OURS, THEIRS = "/sparql", "/"  # where each server answers SPARQL
+
+
+@dataclass(frozen=True)
+class Figures:
+    requests: int
+    errors: int
+    seconds: float
+    latencies: tuple[float, ...]
+
+    @property
+    def qps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, path: str, process: subprocess.Popen, log: Path,
+             timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
+        try:
+            status, _ = get(port, path, {"query": "ASK {}"}, "application/sparql-results+json")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"server on {port} did not come up:\n{log.read_text()[-3000:]}")
+
+
+def get(port: int, path: str, params: dict, accept: str,
+        conn: http.client.HTTPConnection | None = None,
+        timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", f"{path}?{urlencode(params)}", headers={"Accept": accept})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+def timed(port: int, path: str, text: str) -> tuple[int, float]:
+    """Status and seconds of one query; status 0 past ``PREFLIGHT_LIMIT``."""
+    started = time.perf_counter()
+    try:
+        status, _ = get(port, path, {"query": text}, accept_for(text), timeout=PREFLIGHT_LIMIT)
+    except TimeoutError:
+        return 0, PREFLIGHT_LIMIT
+    return status, time.perf_counter() - started
+
+
+def accept_for(text: str) -> str:
+    return ACCEPT["graph" if first_keyword(text) in ("CONSTRUCT", "DESCRIBE") else "results"]
+
+
+def load(port: int, path: str, queries: list[str], clients: int, seconds: float) -> Figures:
+    """Send the queries round-robin from ``clients`` threads for about ``seconds``."""
+    latencies: list[float] = []
+    counts = {"requests": 0, "errors": 0}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        index = offset
+        while time.monotonic() < stop_at:
+            text = queries[index % len(queries)]
+            index += 1
+            started = time.perf_counter()
+            try:
+                status, _ = get(port, path, {"query": text}, accept_for(text), conn)
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+                status = 0
+            took = time.perf_counter() - started
+            with lock:
+                counts["requests"] += 1
+                if status == 200:
+                    latencies.append(took)
+                else:
+                    counts["errors"] += 1
+        conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Figures(counts["requests"], counts["errors"], time.monotonic() - started,
+                   tuple(latencies))
+
+
+def serve_ours(nquads: Path, port: int) -> None:
+    """In a subprocess: our app on gunicorn, over exactly the quads rdflib-endpoint gets."""
+    from server import create_app
+    from server.iris import graph_iri
+    from server.loading import Snapshot, Staged
+    from server.namespaces import prefixes_for
+    from server.store.embedded import EmbeddedStore
+    from server.wsgi import GunicornServer
+
+    base = "https://w3id.org/grand-paris-russia/"
+    config = {"query_timeout": str(REQUEST_TIMEOUT), "result_limit": "10000000",
+              "log_level": "WARNING", "queries_dir": str(REPOSITORY / "queries"),
+              "data_dir": str(REPOSITORY / "data"), "ontology_dir": str(REPOSITORY / "ontology"),
+              "shapes_dir": str(REPOSITORY / "shapes"), "base_iri": base}
+    oxigraph = ox.Store()
+    oxigraph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store = EmbeddedStore(oxigraph)
+    graphs = tuple(store.graphs())
+    staged = Staged(store=oxigraph, files=(), data_graphs=graphs,
+                    derived_graph=graph_iri(base, "derived"), ontology_graph=f"{base}ontology",
+                    shapes_graph=f"{base}shapes", prefixes=prefixes_for({}),
+                    version=f"bench-{nquads.stat().st_size}", graph_files={})
+    snapshot = Snapshot(store, staged.version, datetime.now(UTC), None, staged, store.stats())
+    app = create_app(config, snapshot=snapshot)
+    GunicornServer(app, {"bind": f"127.0.0.1:{port}", "workers": 2, "threads": 4,
+                         "timeout": int(REQUEST_TIMEOUT) + 60, "accesslog": None,
+                         "loglevel": "warning"}).run()
+
+
+def dump_nquads(folder: Path, target: Path, derive: bool) -> int:
+    """The dataset as the loader stages it (rules applied if ``derive``), as N-Quads."""
+    from server.loading import stage
+    from server.settings import Settings
+
+    data = folder / "data"
+    if not derive:  # the rules' fixpoint is the loader's slow part at a million statements
+        data = target.parent / f"{target.stem}-data"
+        shutil.copytree(folder / "data", data, ignore=shutil.ignore_patterns("rules"))
+    config = {"data_dir": str(data), "ontology_dir": str(folder / "ontology"),
+              "shapes_dir": str(folder / "shapes")}
+    staged = stage(Settings.load(config, environ={}))
+    quads = list(staged.store.quads_for_pattern(None, None, None, None))
+    target.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return len(quads)
+
+
+def start(command: list[str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
+            work: Path, derive: bool) -> list[str]:
+    nquads = work / f"{name.split(',')[0].replace(' ', '-')}.nq"
+    count = dump_nquads(folder, nquads, derive)
+    ours_port, theirs_port = free_port(), free_port()
+    ours = start([sys.executable, __file__, "--serve", str(nquads), "--port", str(ours_port)],
+                 work / f"{name}-ours.log")
+    theirs_command = [shutil.which("rdflib-endpoint") or "rdflib-endpoint", "serve", str(nquads),
+                      "--host", "127.0.0.1", "--port", str(theirs_port)]
+    theirs = start(theirs_command, work / f"{name}-theirs.log")
+    texts: list[str] = []
+    lines = [(f"\n## {name}: {count} quads{'' if derive else ' (no derived graph)'}, "
+              f"{len(queries)} example queries\n")]
+    try:
+        loading = time.monotonic()
+        wait_for(ours_port, OURS, ours, work / f"{name}-ours.log")
+        wait_for(theirs_port, THEIRS, theirs, work / f"{name}-theirs.log")
+        lines.append(f"(both servers up after {time.monotonic() - loading:.0f} s)\n")
+        left = []
+        lines.append(f"one at a time (ms; over {PREFLIGHT_LIMIT:g} s: left out of the runs):\n\n"
+                     "| query | ldpub | rdflib-endpoint | ratio |\n|---|---|---|---|\n")
+        for query_name, text in queries.items():
+            outcomes = [timed(port, path, text) for port, path in
+                        ((ours_port, OURS), (theirs_port, THEIRS))]
+            both = all(status == 200 for status, _ in outcomes)
+            if both:
+                texts.append(text)
+            else:
+                left.append(query_name)
+            shown = [f"{took * 1000:.1f}" if status == 200 else f"{status or 'timeout'}"
+                     for status, took in outcomes]
+            ratio = f"x{outcomes[1][1] / outcomes[0][1]:.0f}" if both else "-"
+            lines.append(f"| {query_name} | {shown[0]} | {shown[1]} | {ratio} |\n")
+        if left:
+            lines.append(f"\nleft out of the runs: {', '.join(left)}\n")
+            # rdflib-endpoint goes on evaluating a query its client gave up on: start it
+            # afresh, so that no abandoned query takes CPU from the timed runs
+            stop(theirs)
+            theirs = start(theirs_command, work / f"{name}-theirs-again.log")
+            wait_for(theirs_port, THEIRS, theirs, work / f"{name}-theirs-again.log")
+        lines.append(f"\nruns of {seconds:g} s, the {len(texts)} other queries round-robin:\n\n")
+        lines.append("| clients | server | qps | p50 ms | p99 ms | errors |\n"
+                     "|---|---|---|---|---|---|\n")
+        ratios = []
+        for clients in (1, 16):
+            mine = load(ours_port, OURS, texts, clients, seconds)
+            other = load(theirs_port, THEIRS, texts, clients, seconds)
+            for label, figures in (("ldpub", mine), ("rdflib-endpoint", other)):
+                lines.append(f"| {clients} | {label} | {figures.qps:.1f} | "
+                             f"{figures.percentile(50) * 1000:.1f} | "
+                             f"{figures.percentile(99) * 1000:.1f} | {figures.errors} |\n")
+            ratios.append(
+                f"c={clients}: throughput x{mine.qps / max(other.qps, 1e-9):.1f}, "
+                f"p50 x{other.percentile(50) / mine.percentile(50):.1f} lower, "
+                f"p99 x{other.percentile(99) / mine.percentile(99):.1f} lower")
+        lines.append("\nratios (ldpub vs rdflib-endpoint): " + "; ".join(ratios) + "\n")
+    finally:
+        stop(ours)
+        stop(theirs)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--statements", type=int, default=1_000_000,
+                        help="size of the generated dataset (0: repository data only)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="per server and concurrency")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve_ours(args.serve, args.port)
+        return
+    queries = {q.name: q.text for q in example_queries(REPOSITORY / "queries")}
+    if not queries:
+        raise SystemExit("no example queries in queries/")
+    with tempfile.TemporaryDirectory(prefix="ldpub-bench-") as tmp:
+        work = Path(tmp)
+        report = measure("repository data", REPOSITORY, queries, args.seconds, work, True)
+        print("".join(report), flush=True)
+        if args.statements:
+            from bench.generate import generate
+
+            generated = generate(args.statements, work / "generated")
+            report = measure(f"generated, {generated.statements} source statements",
+                             generated.folder, queries, args.seconds, work, False)
+            print("".join(report), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""The examples in the SPARQL helpers' docstrings are tests too."""
+
+import doctest
+
+import pytest
+
+from server.sparql import lexer, page
+
+
+@pytest.mark.parametrize("module", [lexer, page], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    failures, tried = doctest.testmod(module)
+    assert tried > 0 and failures == 0

@@ -1,0 +1,258 @@
+"""Nothing a client sends can change the data, reach another host, or take the server down."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+
+import pytest
+from rdflib.query import Result
+
+from server.errors import QueryRejected
+from server.sparql.lexer import declares_dataset, first_keyword, service_targets
+from server.sparql.safety import check_read_only
+
+from .conftest import ADA, CARTESIAN, SCHEMA
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def count(client) -> int:
+    result = Result.parse(io.BytesIO(client.get("/sparql", query_string={"query": COUNT}).data),
+                          format="json")
+    return int(next(iter(result))[0])
+
+
+UPDATES = [
+    ("form update", lambda c, u: c.post("/sparql", data={"update": u})),
+    ("form update beside a query", lambda c, u: c.post("/sparql", data={"query": "ASK {}",
+                                                                       "update": u})),
+    ("direct update", lambda c, u: c.post("/sparql", data=u.encode(),
+                                          content_type="application/sparql-update")),
+    ("update by GET", lambda c, u: c.get("/sparql", query_string={"update": u})),
+    ("update as a query, GET", lambda c, u: c.get("/sparql", query_string={"query": u})),
+    ("update as a query, form", lambda c, u: c.post("/sparql", data={"query": u})),
+    ("update as a query, direct", lambda c, u: c.post("/sparql", data=u.encode(),
+                                                      content_type="application/sparql-query")),
+]
+UPDATE_TEXTS = [
+    f"INSERT DATA {{ GRAPH <https://example.org/g> {{ <{ADA}> <{SCHEMA}name> \"Mallory\" }} }}",
+    "PREFIX s: <http://schema.org/>\n# a comment\ndelete where { ?s s:name ?o }",
+    "DROP ALL",
+    "CLEAR DEFAULT",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "WITH <https://example.org/tiny/graph/alpha> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("text", UPDATE_TEXTS)
+@pytest.mark.parametrize("send", [u[1] for u in UPDATES], ids=[u[0] for u in UPDATES])
+def test_an_update_is_refused_and_the_data_stays_the_same(client, tiny_snapshot, send, text):
+    before = sorted(map(str, tiny_snapshot.store.quads()))
+    response = send(client, text)
+    assert response.status_code == 400
+    assert "read-only" in response.get_data(as_text=True)
+    assert sorted(map(str, tiny_snapshot.store.quads())) == before
+
+
+def test_a_cartesian_product_is_stopped_near_the_limit_and_the_next_query_is_answered(app_with):
+    client = app_with(query_timeout=1).test_client()
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": CARTESIAN})
+    took = time.monotonic() - started
+    assert response.status_code == 503
+    assert "Query Timeout" in response.get_data(as_text=True)
+    assert 1.0 <= took < 2.5
+    started = time.monotonic()
+    assert count(client) > 0
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_timeout_kills_the_worker_and_a_fresh_one_takes_over(app_with):
+    app = app_with(query_timeout=1)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/sparql", query_string={"query": CARTESIAN}).status_code == 503
+        assert count(client) > 0
+    assert app.extensions["sparql"].workers() == 1
+
+
+@pytest.fixture
+def listener():
+    """A socket on 127.0.0.1 that records whether anything connected to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.5)
+    yield server
+    server.close()
+
+
+def connected(server: socket.socket) -> bool:
+    try:
+        conn, _ = server.accept()
+    except TimeoutError:
+        return False
+    conn.close()
+    return True
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX remote: <{url}>\nSELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE remote:sparql {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ service<{url}>{{ ?s ?p ?o }} }} }} }}",
+    "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?s ?p 'x' # SERVICE <{url}> {{ }}\n }}",
+])
+def test_service_is_refused_without_any_connection(client, listener, template):
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    response = client.get("/sparql", query_string={"query": template.format(url=url)})
+    assert response.status_code == 400
+    assert "SERVICE" in response.get_data(as_text=True)
+    assert not connected(listener)
+
+
+def test_service_to_the_discard_port_is_refused(client):
+    response = client.get("/sparql", query_string={
+        "query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert response.status_code == 400 and "refused" in response.get_data(as_text=True)
+
+
+def test_service_to_an_allowed_host_does_connect(app_with, listener):
+    """The control: what stops the connections above is the refusal, nothing else."""
+    client = app_with(service_hosts="127.0.0.1", query_timeout=3).test_client()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    listener.settimeout(5)
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(response=client.get(
+        "/sparql", query_string={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})))
+    thread.start()
+    assert connected(listener)
+    thread.join()
+    assert outcome["response"].status_code in (400, 503)
+
+
+def test_service_to_a_host_not_allowed_is_refused_naming_those_allowed(app_with, listener):
+    client = app_with(service_hosts="query.example.org").test_client()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    response = client.get("/sparql", query_string={
+        "query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    assert response.status_code == 400 and "query.example.org" in response.get_data(as_text=True)
+    assert not connected(listener)
+
+
+def test_a_result_over_the_limit_is_refused_whole(app_with):
+    client = app_with(result_limit=3).test_client()
+    response = client.get("/sparql", query_string={"query": "SELECT * { GRAPH ?g { ?s ?p ?o } }"})
+    assert response.status_code == 422
+    assert "LIMIT 3" in response.get_data(as_text=True)
+    response = client.get("/sparql", query_string={
+        "query": "SELECT * { GRAPH ?g { ?s ?p ?o } } LIMIT 3"})
+    assert response.status_code == 200
+    response = client.get("/sparql", query_string={
+        "query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"})
+    assert response.status_code == 422
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(app_with):
+    client = app_with(max_query_bytes=200).test_client()
+    long_query = "ASK {}" + " " * 300
+    assert client.post("/sparql", data=long_query.encode(),
+                       content_type="application/sparql-query").status_code == 413
+    assert client.post("/sparql", data={"query": long_query}).status_code == 413
+    assert client.get("/sparql", query_string={"query": long_query}).status_code == 413
+    assert client.post("/sparql", data=b"ASK {}",
+                       content_type="application/sparql-query").status_code == 200
+
+
+def test_queries_beyond_the_concurrency_limit_wait_then_get_503(app_with):
+    app = app_with(max_concurrent_queries=1, query_timeout=1)
+    client = app.test_client()
+    responses = []
+
+    def slow():
+        responses.append(client.get("/sparql", query_string={"query": CARTESIAN}))
+
+    threads = [threading.Thread(target=slow) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join()
+    titles = sorted(r.get_data(as_text=True).split("\n")[0] for r in responses)
+    assert titles == ["503 Query Timeout", "503 Query Timeout", "503 Too Many Queries"]
+    busy = next(r for r in responses if "Too Many" in r.get_data(as_text=True))
+    assert busy.headers["Retry-After"] == "1"
+    assert count(client) > 0
+
+
+def test_a_reload_gives_queries_the_new_data(tiny_copy, sparql_config):
+    from .conftest import make_app
+
+    config = {**sparql_config, "data_dir": str(tiny_copy / "data"),
+              "ontology_dir": str(tiny_copy / "ontology"), "shapes_dir": str(tiny_copy / "shapes")}
+    app = make_app(config, None)
+    client = app.test_client()
+    query = f"ASK {{ <{ADA}> <{SCHEMA}alternateName> \"Ada King\" }}"
+    try:
+        assert client.get("/sparql", query_string={"query": query}).json["boolean"] is False
+        alpha = tiny_copy / "data" / "alpha.ttl"
+        alpha.write_text(alpha.read_text() + f'\n<{ADA}> <{SCHEMA}alternateName> "Ada King" .\n')
+        assert app.extensions["publisher"].reload().reloaded
+        assert client.get("/sparql", query_string={"query": query}).json["boolean"] is True
+    finally:
+        app.extensions["sparql"].close()
+
+
+# The tokenizer that finds keywords before the engine runs must agree with the grammar
+# on what is a string, an IRI, a comment, a name.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * { ?s ?p 'SERVICE <http://x/>' }", []),
+    ('SELECT * { ?s ?p "a\\" } SERVICE <http://x/> { } #" }', []),
+    ("SELECT * { ?s ?p '''it's ''SERVICE'' <http://x/>''' }", []),
+    ('SELECT * { ?s ?p """SERVICE <http://x/> "" """ }', []),
+    ("SELECT * { ?s <http://x/#SERVICE> ?o }", []),
+    ("SELECT * { ?service ?p ?o . ?s ex:SERVICE ?o . ?s ?p 'x'@service }", []),
+    ("SELECT * { SERVICE <http://x/> {} }", ["http://x/"]),
+    ("SELECT * { service silent <http://x/> {} }", ["http://x/"]),
+    ("BASE <http://x/> SELECT * { SERVICE <sparql> {} }", ["http://x/sparql"]),
+    ("PREFIX e: <http://x/> SELECT * { SERVICE e:a\\/b {} }", ["http://x/a/b"]),
+    ("SELECT * { SERVICE ?endpoint {} }", [None]),
+    ("SELECT * { SERVICE<http://x/>{} }", ["http://x/"]),
+])
+def test_service_targets(text, expected):
+    assert service_targets(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * {}", "SELECT"),
+    ("PREFIX a: <http://a/>\nBASE <http://b/>\n# INSERT\ninsert data {}", "INSERT"),
+    ("  ask {}", "ASK"),
+    ("PREFIX : <http://a/> LOAD <http://x/>", "LOAD"),
+])
+def test_first_keyword(text, expected):
+    assert first_keyword(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * FROM <http://g> {}", True),
+    ("select * from named <http://g> {}", True),
+    ("SELECT * { ?s ?p 'FROM' } # FROM <x>", False),
+    ("SELECT ?from { ?from ?p ?o }", False),
+])
+def test_declares_dataset(text, expected):
+    assert declares_dataset(text) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p ?o } # SERVICE <http://x/> {}",
+    "SELECT * { ?s ?p \"SERVICE <http://x/>\" }",
+])
+def test_a_service_the_tokenizer_does_not_count_is_refused_all_the_same(text):
+    """Where the raw text shows more SERVICE clauses than the tokens do, refuse."""
+    with pytest.raises(QueryRejected, match="cannot be checked"):
+        check_read_only(text, allowed_hosts=("x",), base=None)
