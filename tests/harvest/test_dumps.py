@@ -1,0 +1,60 @@
+"""/dumps/…: files made once per data version, sent with length, ETag, checksum, ranges."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+
+import pytest
+
+from server import create_app
+from server.dumps import DUMP_FORMATS
+
+
+def get(client, path: str, **headers):
+    with client.get(path, headers=headers) as response:
+        response.body = response.data
+        return response
+
+
+@pytest.mark.parametrize("fmt", DUMP_FORMATS, ids=lambda f: f.name)
+def test_a_dump_has_its_length_etag_digest_and_parses(client, fmt):
+    response = get(client, f"/dumps/dataset.{fmt.name}.gz")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/gzip"
+    assert int(response.headers["Content-Length"]) == len(response.body)
+    digest = hashlib.sha256(response.body)
+    assert response.headers["ETag"] == f'"{digest.hexdigest()}"'
+    assert response.headers["Repr-Digest"] == f"sha-256=:{base64.b64encode(digest.digest()).decode()}:"
+    assert gzip.decompress(response.body).strip()
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_revalidation_head_and_ranges(client):
+    first = get(client, "/dumps/dataset.trig.gz")
+    assert get(client, "/dumps/dataset.trig.gz", **{"If-None-Match": first.headers["ETag"]}
+               ).status_code == 304
+    with client.head("/dumps/dataset.trig.gz") as head:
+        assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == first.headers["Content-Length"]
+    part = get(client, "/dumps/dataset.trig.gz", Range="bytes=0-9")
+    assert part.status_code == 206 and part.body == first.body[:10]
+
+
+@pytest.mark.parametrize("path", ["/dumps/dataset.rdf.gz", "/dumps/other.ttl.gz",
+                                  "/dumps/dataset.docx.gz"])
+def test_an_unknown_dump_is_404_naming_the_dumps(client, path):
+    response = get(client, path, Accept="text/plain")
+    assert response.status_code == 404
+    assert "dataset.trig.gz" in response.get_data(as_text=True)
+
+
+def test_a_dump_is_written_once_per_version(tiny_config, tiny_snapshot, tmp_path):
+    config = {**tiny_config, "dump_dir": str(tmp_path), "TESTING": True}
+    get(create_app(config, snapshot=tiny_snapshot).test_client(), "/dumps/dataset.nq.gz")
+    [written] = tmp_path.glob("*/dataset.nq.gz")
+    stamp = written.stat().st_mtime_ns
+    again = get(create_app(config, snapshot=tiny_snapshot).test_client(), "/dumps/dataset.nq.gz")
+    assert again.status_code == 200 and written.stat().st_mtime_ns == stamp
+    assert written.parent.name == tiny_snapshot.version

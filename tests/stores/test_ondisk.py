@@ -1,0 +1,109 @@
+"""The on-disk store: `ldpub load` validates, writes a fresh generation, swaps atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from server import create_app
+from server.cli import cli
+from server.loading import DatasetInvalid
+from server.settings import Settings
+from server.store import StoreUnusable, ondisk
+from server.store.registry import open_snapshot
+
+TINY = "https://example.org/tiny/"
+ADA = f"{TINY}id/person/ada-lovelace"
+
+
+def config_for(root: Path, store: Path, **extra) -> dict:
+    return {"data_dir": str(root / "data"), "ontology_dir": str(root / "ontology"),
+            "shapes_dir": str(root / "shapes"), "base_iri": TINY,
+            "store": f"oxigraph:{store}", **extra}
+
+
+def settings_for(root: Path, store: Path, **extra) -> Settings:
+    return Settings.load(config_for(root, store, **extra), environ={})
+
+
+def load_args(root: Path, store: Path) -> list[str]:
+    return ["--data-dir", str(root / "data"), "--ontology-dir", str(root / "ontology"),
+            "--shapes-dir", str(root / "shapes"), "--base-iri", TINY,
+            "--store", f"oxigraph:{store}"]
+
+
+def test_a_loaded_store_serves_the_validated_snapshot(tiny_copy, tmp_path, tiny_snapshot):
+    store = tmp_path / "store"
+    outcome = ondisk.load(settings_for(tiny_copy, store))
+    snapshot = open_snapshot(settings_for(tiny_copy, store))
+    assert snapshot.version == outcome.version == tiny_snapshot.version
+    assert snapshot.stats == tiny_snapshot.stats
+    assert snapshot.report.conforms and snapshot.report.graph is not None
+    assert snapshot.staged.data_graphs == tiny_snapshot.staged.data_graphs
+    assert snapshot.prefixes == tiny_snapshot.prefixes
+    assert snapshot.store.exists(ADA)
+
+
+def test_the_cli_loads_and_exits_0(tiny_copy, tmp_path):
+    result = CliRunner().invoke(cli, ["load", *load_args(tiny_copy, tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    assert "loaded 36 quads" in result.output
+    assert (tmp_path / "store" / "current").is_symlink()
+
+
+def test_a_failed_load_leaves_the_served_store_intact(tiny_copy, tmp_path):
+    store = tmp_path / "store"
+    ondisk.load(settings_for(tiny_copy, store))
+    served = (store / "current").resolve()
+    before = open_snapshot(settings_for(tiny_copy, store)).version
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
+    result = CliRunner().invoke(cli, ["load", *load_args(tiny_copy, store)])
+    assert result.exit_code == 1
+    assert "A person has a name." in result.output and "unchanged" in result.output
+    with pytest.raises(DatasetInvalid):
+        ondisk.load(settings_for(tiny_copy, store))
+    assert (store / "current").resolve() == served
+    assert [p for p in (store / "generations").iterdir()] == [served]
+    after = open_snapshot(settings_for(tiny_copy, store))
+    assert after.version == before and after.store.exists(ADA)
+
+
+def test_a_reload_sees_the_new_generation_and_old_ones_are_pruned(tiny_copy, tmp_path):
+    store = tmp_path / "store"
+    ondisk.load(settings_for(tiny_copy, store))
+    app = create_app({**config_for(tiny_copy, store), "TESTING": True,
+                      "dump_dir": str(tmp_path / "dumps")})
+    first = app.test_client().get("/healthz").get_json()["version"]
+    beta = tiny_copy / "data" / "beta.ttl"
+    beta.write_text(beta.read_text() + '\nperson:charles-babbage schema:alternateName "CB" .\n')
+    ondisk.load(settings_for(tiny_copy, store))
+    ondisk.load(settings_for(tiny_copy, store))
+    assert app.test_client().get("/healthz").get_json()["version"] == first  # pinned
+    outcome = app.extensions["publisher"].reload()
+    assert outcome.reloaded and outcome.version != first
+    assert app.test_client().get("/healthz").get_json()["version"] == outcome.version
+    assert len(list((store / "generations").iterdir())) == ondisk.KEEP_GENERATIONS
+
+
+def test_an_empty_store_is_refused_with_the_command_to_fill_it(tiny_copy, tmp_path):
+    with pytest.raises(StoreUnusable, match="ldpub load"):
+        open_snapshot(settings_for(tiny_copy, tmp_path / "empty"))
+    result = CliRunner().invoke(cli, ["get", "/healthz", *load_args(tiny_copy, tmp_path / "empty")])
+    assert result.exit_code == 2 and "no data loaded yet" in result.output
+
+
+def test_a_store_of_another_base_iri_is_refused(tiny_copy, tmp_path):
+    store = tmp_path / "store"
+    ondisk.load(settings_for(tiny_copy, store))
+    with pytest.raises(StoreUnusable, match="base IRI"):
+        open_snapshot(settings_for(tiny_copy, store, base_iri="https://example.org/other/"))
+
+
+def test_load_refuses_a_store_it_cannot_fill(tiny_copy):
+    args = load_args(tiny_copy, Path("unused"))
+    args[args.index("--store") + 1] = "memory"
+    result = CliRunner().invoke(cli, ["load", *args])
+    assert result.exit_code == 2 and "oxigraph:DIR" in result.output

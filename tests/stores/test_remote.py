@@ -1,0 +1,106 @@
+"""A remote store that is down or slow is answered 503 with Retry-After, never 404."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from comunica import SparqlServer, comunica_missing, free_port
+
+from server import create_app
+from server.settings import Settings
+from server.store import StoreUnavailable
+from server.store.registry import open_snapshot
+from server.store.remote import RemoteStore
+
+ADA = "https://example.org/tiny/id/person/ada-lovelace"
+PATHS = ("/healthz", "/dataset", "/dumps/dataset.nq.gz", "/sitemap.xml", "/validation",
+         "/id/person/ada-lovelace", "/data/person/ada-lovelace.ttl", "/sparql?query=ASK%7B%7D")
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[str]:
+    """A server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    stop.set()
+    thread.join(timeout=5)
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def dead_url() -> str:
+    return f"http://127.0.0.1:{free_port()}/sparql"
+
+
+def test_a_refused_connection_raises_store_unavailable():
+    store = RemoteStore(dead_url(), timeout=2)
+    for operation in (lambda: store.exists(ADA), lambda: store.describe(ADA), store.stats,
+                      lambda: store.query("ASK {}"), lambda: list(store.quads())):
+        with pytest.raises(StoreUnavailable, match="cannot be reached"):
+            operation()
+
+
+def test_a_silent_endpoint_times_out(silent_endpoint):
+    with pytest.raises(StoreUnavailable, match="did not answer within 0.5 s"):
+        RemoteStore(silent_endpoint, timeout=0.5).query("ASK {}")
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_store_down_at_start_is_503_with_retry_after(tiny_config, path):
+    app = create_app({**tiny_config, "store": "sparql+" + dead_url(), "TESTING": True})
+    response = app.test_client().get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 503, path
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p not in ("/healthz", "/validation")])
+def test_a_store_that_goes_down_is_503_not_404(sparql_server, tiny_config, tmp_path, path):
+    config = {**tiny_config, "store": "sparql+" + sparql_server.url, "dump_dir": str(tmp_path)}
+    live = open_snapshot(Settings.load(config, environ={}))
+    # A version no cache has seen: every page must go to the store, which is gone.
+    gone = dataclasses.replace(live, store=RemoteStore(dead_url(), timeout=2),
+                               version=f"{live.version}-{path}")
+    response = create_app({**config, "TESTING": True}, snapshot=gone).test_client().get(path)
+    assert response.status_code == 503, path
+    assert response.headers["Retry-After"]
+
+
+def test_the_app_recovers_when_the_store_comes_up(nquads_file, tiny_config, tmp_path, monkeypatch):
+    reason = comunica_missing()
+    if reason:
+        pytest.skip(f"no independent SPARQL server: {reason}")
+    monkeypatch.setattr(sys.modules["server.publisher"], "RETRY_SECONDS", 0)
+    port = free_port()
+    app = create_app({**tiny_config, "store": f"sparql+http://127.0.0.1:{port}/sparql",
+                      "dump_dir": str(tmp_path), "TESTING": True})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 503
+    sparql = SparqlServer.start(nquads_file, tmp_path / "comunica.log", port=port)
+    try:
+        answer = client.get("/healthz")
+        assert answer.status_code == 200
+        assert answer.get_json()["triples"] == 36
+    finally:
+        sparql.stop()
