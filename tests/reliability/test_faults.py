@@ -1,0 +1,395 @@
+"""Faults injected into the production server (``ldpub serve`` on 127.0.0.1) and into
+``ldpub load``, and what must come out of each.
+
+- A gunicorn worker killed (SIGKILL) in the middle of a request: the request in flight is
+  cut, the worker is replaced, its query processes do not outlive it, the next request
+  succeeds; under load, only requests in flight on that worker fail.
+- The remote SPARQL store stopped: 503 with ``Retry-After``, never 404; recovery when it
+  returns, also for a server started while it was down.
+- A reload (SIGHUP) under load: every answer is of one data version, its ETag and body
+  agreeing; the old version stops being served.
+- ``ldpub load`` on a full disk (a 1 MiB tmpfs) or with an unreadable data file: exit 2,
+  the served generation untouched, no partial generation left, servers keep serving.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from server.http import etag_for
+from server.loading import load_snapshot
+from server.settings import REPOSITORY, Settings
+from server.sparql.pool import ORPHAN_GRACE
+
+pytestmark = [pytest.mark.live, pytest.mark.slow]
+
+BASE = "https://example.org/tiny/"
+ADA = "/data/person/ada-lovelace"
+CARTESIAN = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+             "?m ?n1 ?o . ?p ?q ?r . ?s ?t ?u . ?v ?w ?x . ?y ?z ?aa }")
+QUERY_TIMEOUT = 4
+
+
+def eventually(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def config_of(root: Path) -> dict[str, str]:
+    """The settings of a copy of the tiny dataset at ``root``."""
+    return {"data_dir": str(root / "data"), "ontology_dir": str(root / "ontology"),
+            "shapes_dir": str(root / "shapes"), "base_iri": BASE}
+
+
+def tiny_flags(config: dict[str, str]) -> list[str]:
+    """Setting options for ``ldpub`` from a dataset configuration."""
+    return [f"--{key.replace('_', '-')}={value}" for key, value in config.items()]
+
+
+# --- a worker killed
+
+
+def test_a_worker_killed_mid_request_is_replaced_and_the_next_request_succeeds(
+        soak, tiny_copy, tmp_path):
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--query-timeout={QUERY_TIMEOUT}"]
+    with soak.Server(flags, workers=1, threads=4, folder=tmp_path) as server:
+        [worker] = server.workers()
+        cut: dict[str, object] = {}
+
+        def slow_request() -> None:
+            try:
+                cut["status"] = requests.get(server.url + "/sparql", params={"query": CARTESIAN},
+                                             timeout=30).status_code
+            except requests.RequestException as error:
+                cut["error"] = error
+
+        thread = threading.Thread(target=slow_request)
+        thread.start()
+        eventually(lambda: len(soak.descendants(worker)) >= 2, 10,
+                   "the query runs in a query process of the worker")
+        family = soak.descendants(worker)
+        os.kill(worker, signal.SIGKILL)
+        killed = time.monotonic()
+        thread.join(timeout=30)
+        assert "error" in cut, f"the request in flight was cut, not answered: {cut}"
+
+        eventually(lambda: len(server.workers()) == 1 and server.workers() != [worker], 30,
+                   "the master replaces the killed worker")
+        print(f"worker {worker} killed mid-request: replaced in "
+              f"{time.monotonic() - killed:.1f} s; the request in flight got {cut['error']!r}")
+        answer = requests.get(server.url + ADA + ".nt", timeout=30)
+        assert answer.status_code == 200
+        assert f"<{BASE}id/person/ada-lovelace>" in answer.text
+        query = requests.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        assert query.json()["boolean"] is True
+        eventually(lambda: not any(alive(pid) for pid in family),
+                   QUERY_TIMEOUT + ORPHAN_GRACE + 10, "the killed worker's query processes end")
+
+
+def test_under_load_only_requests_in_flight_on_a_killed_worker_fail(soak, tiny_copy, tmp_path):
+    flags = tiny_flags(config_of(tiny_copy))
+    with soak.Server(flags, workers=2, threads=4, folder=tmp_path) as server:
+        mix = soak.targets(server.url, soak.example_queries()[:4])
+        assert soak.warm_up(server.url, mix).errors == []
+        victim = server.workers()[0]
+        threading.Timer(2.0, os.kill, (victim, signal.SIGKILL)).start()
+        outcome = soak.crawl(server.url, mix, duration=8, concurrency=16)
+        eventually(lambda: len(server.workers()) == 2 and victim not in server.workers(), 30,
+                   "the killed worker is replaced")
+        after = soak.crawl(server.url, mix, duration=3, concurrency=16)
+    cut = [e for e in outcome.errors if "Connection" in e or "Remote" in e]
+    print(f"worker killed under load: {outcome.sent} requests in 8 s, {len(outcome.errors)} "
+          f"failed ({len(cut)} cut connections); then {after.sent} requests, "
+          f"{len(after.errors)} errors")
+    assert cut == outcome.errors, f"only cut connections, no wrong answer: {outcome.errors[:5]}"
+    assert len(cut) <= 16, "at most the requests in flight on the killed worker"
+    assert outcome.sent > 200 and after.errors == []
+
+
+# --- the remote store stopped
+
+
+@pytest.fixture
+def nquads(tiny_snapshot, tmp_path) -> Path:
+    path = tmp_path / "tiny.nq"
+    ox.serialize(tiny_snapshot.store.quads(), output=str(path), format=ox.RdfFormat.N_QUADS)
+    return path
+
+
+@pytest.fixture
+def sparql_servers(comunica, tmp_path):
+    reason = comunica.comunica_missing()
+    if reason:
+        pytest.skip(f"no independent SPARQL server: {reason}")
+    started = []
+
+    def start(nquads: Path, port: int):
+        server = comunica.SparqlServer.start(nquads, tmp_path / f"comunica-{len(started)}.log",
+                                             port=port)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+# Nothing about these was asked before the store goes down: none can come from a cache
+# (what was, such as Ada's description, may still be served from memory: the data of a
+# version never changes).
+UNCACHED = ("/page/person/charles-babbage", "/data/person/charles-babbage.nt",
+            "/id/person/charles-babbage", "/page/person/nobody-at-all",
+            "/sparql?query=" + quote("ASK { ?s ?p ?o }"), "/search?q=ada", "/browse/person",
+            "/dataset.ttl", "/dumps/dataset.nq.gz", "/sitemap.xml")
+
+
+def test_a_stopped_remote_store_is_503_with_retry_after_never_404_then_recovers(
+        soak, comunica, sparql_servers, tiny_config, nquads, tmp_path):
+    port = comunica.free_port()
+    store = sparql_servers(nquads, port)
+    flags = tiny_flags(tiny_config) + [f"--store=sparql+http://127.0.0.1:{port}/sparql",
+                                       "--query-timeout=3"]
+    with soak.Server(flags, workers=2, threads=4, folder=tmp_path) as server:
+        assert requests.get(server.url + "/page/person/ada-lovelace", timeout=30).ok
+        store.stop()
+        print(f"remote store stopped: {len(UNCACHED)} routes asked")
+        for path in UNCACHED:
+            answer = requests.get(server.url + path, timeout=30)
+            assert answer.status_code == 503, (path, answer.status_code, answer.text[:200])
+            assert int(answer.headers["Retry-After"]) > 0, path
+            assert "store" in answer.text, path
+        sparql_servers(nquads, port)
+        back = time.monotonic()
+        eventually(lambda: requests.get(server.url + "/page/person/charles-babbage",
+                                        timeout=30).status_code == 200, 60, "recovery")
+        print(f"remote store back: serving again {time.monotonic() - back:.1f} s after it "
+              "answered")
+        for path in UNCACHED:
+            answer = requests.get(server.url + path, timeout=30, allow_redirects=False)
+            expected = 404 if "nobody" in path else 303 if path.startswith("/id/") else 200
+            assert answer.status_code == expected, (path, answer.status_code)
+
+
+def test_concurrent_reads_of_a_remote_store_get_their_own_answers(
+        soak, comunica, sparql_servers, tiny_config, nquads, tmp_path):
+    """Each worker talks to the store on its own connections: forty concurrent reads of two
+    resources, spread over two workers forked from one master, each get their own."""
+    port = comunica.free_port()
+    sparql_servers(nquads, port)
+    flags = tiny_flags(tiny_config) + [f"--store=sparql+http://127.0.0.1:{port}/sparql"]
+    with soak.Server(flags, workers=2, threads=4, folder=tmp_path) as server:
+        wrong: list[str] = []
+
+        def read(n: int) -> None:
+            slug = ("ada-lovelace", "charles-babbage")[n % 2]
+            answer = requests.get(f"{server.url}/data/person/{slug}.nt?n={n}", timeout=60)
+            if answer.status_code != 200 or f"<{BASE}id/person/{slug}> <http://schema.org/name>" \
+                    not in answer.text:
+                wrong.append(f"{slug}: {answer.status_code} {answer.text[-600:]!r}")
+
+        threads = [threading.Thread(target=read, args=(n,)) for n in range(40)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert wrong == []
+
+
+def test_a_server_started_while_the_store_is_down_recovers_when_it_comes_up(
+        soak, comunica, sparql_servers, tiny_config, nquads, tmp_path):
+    port = comunica.free_port()
+    flags = tiny_flags(tiny_config) + [f"--store=sparql+http://127.0.0.1:{port}/sparql"]
+    server = soak.Server(flags, workers=2, threads=4, folder=tmp_path).start(healthy=False)
+    try:
+        for path in ("/healthz", "/page/person/ada-lovelace", "/data/person/ada-lovelace.ttl"):
+            answer = requests.get(server.url + path, timeout=30)
+            assert answer.status_code == 503, path
+            assert answer.headers["Retry-After"]
+        sparql_servers(nquads, port)
+        eventually(lambda: requests.get(server.url + "/healthz", timeout=30).ok, 60,
+                   "the server reaches the store once it is up")
+        assert requests.get(server.url + "/page/person/ada-lovelace", timeout=30).ok
+    finally:
+        server.stop()
+
+
+# --- a reload under load
+
+
+def test_a_reload_under_load_never_serves_a_mixture_of_versions(soak, tiny_copy, tmp_path):
+    config = config_of(tiny_copy)
+    old = load_snapshot(Settings.load(config, environ={})).version
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    targets = [(ADA + ".nt", "nt"), (ADA + ".ttl", "ttl"), ("/page/person/ada-lovelace", "html")]
+    seen: list[tuple[str, str, str, str]] = []  # path, fmt, etag, body
+    failed: list[str] = []
+    cut: list[str] = []
+    stop = threading.Event()
+    with soak.Server(tiny_flags(config), workers=2, threads=4, folder=tmp_path) as server:
+
+        def client(n: int) -> None:
+            with requests.Session() as session:
+                while not stop.is_set():
+                    path, fmt = targets[n % len(targets)]
+                    n += 1
+                    try:
+                        answer = session.get(server.url + path, timeout=30, headers={
+                            "Accept": "text/html", "Accept-Language": "en",
+                            "Accept-Encoding": "identity"})
+                    except requests.RequestException as error:
+                        # an idle keep-alive connection closed by an old worker as it
+                        # leaves; clients retry such a request (RFC 9112 §9.3.1)
+                        cut.append(f"{path}: {error}")
+                        continue
+                    if answer.status_code != 200:
+                        failed.append(f"{path}: {answer.status_code}")
+                        continue
+                    seen.append((path, fmt, answer.headers["ETag"].strip('"'), answer.text))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        alpha.write_text(alpha.read_text().replace("Augusta Ada King", "Augusta Ada Byron"))
+        new = load_snapshot(Settings.load(config, environ={})).version
+        server.signal(signal.SIGHUP)
+        eventually(lambda: requests.get(server.url + "/healthz", timeout=30).json()["version"]
+                   == new, 60, "the new version is served")
+        time.sleep(1.5)  # and requests keep coming after the switch
+        served_at_end = {requests.get(server.url + "/healthz", timeout=30).json()["version"]
+                         for _ in range(10)}
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert new != old
+    assert failed == [], failed[:5]
+    assert len(cut) <= 8, cut[:5]
+    names = {old: "Augusta Ada King", new: "Augusta Ada Byron"}
+    versions = []
+    for path, fmt, etag, body in seen:
+        variant = "en" if fmt == "html" else ""  # the page's ETag names its language
+        version = next((v for v in (old, new) if etag == etag_for(v, path, fmt, "", variant)),
+                       None)
+        assert version is not None, f"an ETag of neither version on {path}"
+        other = names[new if version == old else old]
+        assert names[version] in body and other not in body, f"{path}: ETag and body disagree"
+        versions.append(version)
+    assert old in versions and new in versions, "answers of both versions were checked"
+    print(f"reload under load: {len(versions)} answers checked, {versions.count(old)} of the "
+          f"old version, {versions.count(new)} of the new, none mixed; {len(cut)} connections "
+          "cut")
+    assert served_at_end == {new}
+
+
+# --- ldpub load failing
+
+
+def ldpub(*args: str, preexec: list[str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*(preexec or []), sys.executable, "-m", "server", *args],
+                          cwd=REPOSITORY, capture_output=True, text=True, timeout=300, check=False)
+
+
+def current_generation(root: Path) -> str:
+    return os.readlink(root / "current")
+
+
+def no_partial_generation(root: Path) -> bool:
+    return not [p for p in (root / "generations").iterdir() if p.name.startswith(".")]
+
+
+def served_version(flags: list[str]) -> str:
+    import json
+
+    result = ldpub("get", "/healthz", *flags)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["version"]
+
+
+def without_read_override() -> list[str]:
+    """Root reads any file whatever its mode: drop the capabilities that allow it."""
+    if os.geteuid() != 0:
+        return []
+    if not Path("/usr/bin/setpriv").exists():
+        pytest.skip("running as root without setpriv: a file cannot be made unreadable")
+    return ["/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_data_file_leaves_the_store_and_the_server_as_they_were(
+        soak, tiny_copy, tmp_path):
+    root = tmp_path / "store"
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{root}"]
+    first = ldpub("load", *flags)
+    assert first.returncode == 0, first.stderr
+    generation, version = current_generation(root), served_version(flags)
+    with soak.Server(flags, workers=2, threads=2, folder=tmp_path / "serve") as server:
+        unreadable = tiny_copy / "data" / "gamma.ttl"
+        unreadable.write_text((tiny_copy / "data" / "beta.ttl").read_text())
+        unreadable.chmod(0)
+        try:
+            failed = ldpub("load", *flags, preexec=without_read_override())
+        finally:
+            unreadable.chmod(0o644)
+        assert failed.returncode == 2, failed.stderr
+        assert "gamma.ttl" in failed.stderr and "ermission denied" in failed.stderr
+        assert current_generation(root) == generation
+        assert no_partial_generation(root)
+        server.signal(signal.SIGHUP)
+        time.sleep(2)
+        assert requests.get(server.url + "/healthz", timeout=30).json()["version"] == version
+        assert requests.get(server.url + ADA + ".ttl", timeout=30).status_code == 200
+    assert served_version(flags) == version
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Path:
+    """A 1 MiB tmpfs: a store generation of a few thousand statements does not fit."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                          capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill: {made.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_during_load_leaves_the_previous_store_intact(tiny_copy, small_disk):
+    root = small_disk / "store"
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{root}"]
+    first = ldpub("load", *flags)
+    assert first.returncode == 0, first.stderr
+    generation, version = current_generation(root), served_version(flags)
+    lines = (f'<{BASE}id/concept/c{i}> <http://www.w3.org/2000/01/rdf-schema#label> '
+             f'"label {i} of a dataset larger than the disk" .' for i in range(15_000))
+    (tiny_copy / "data" / "big.nt").write_text("\n".join(lines) + "\n")
+    failed = ldpub("load", *flags)
+    assert failed.returncode == 2, failed.stderr
+    assert "No space left on device" in failed.stderr
+    assert current_generation(root) == generation
+    assert no_partial_generation(root)
+    assert served_version(flags) == version

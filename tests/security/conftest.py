@@ -1,0 +1,126 @@
+"""Security tests: the Flask test client for headers and refusals, a real socket that must
+see no connection for outbound requests, the production server for size limits, and
+Debian's Chromium for the Content-Security-Policy the pages must satisfy."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from werkzeug.serving import make_server
+
+from server import create_app
+from server.settings import REPOSITORY
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    if not CHROMIUM.exists():
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def soak() -> ModuleType:
+    """``bench/soak.py``: starts the production server (``ldpub serve``) on a free port."""
+    return load_module("ldpub_bench_soak", REPOSITORY / "bench" / "soak.py")
+
+
+@pytest.fixture(scope="session")
+def comunica() -> ModuleType:
+    """The independent SPARQL server of the store tests (``tests/stores/comunica.py``)."""
+    return load_module("comunica", REPOSITORY / "tests" / "stores" / "comunica.py")
+
+
+class Listener:
+    """A socket on 127.0.0.1 that records every connection made to it (and answers none)."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(16)
+        self._socket.settimeout(0.1)
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A local host that nothing the server does for a client may reach."""
+    found = Listener()
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def app(repo_snapshot):
+    made = create_app({"TESTING": True}, snapshot=repo_snapshot)
+    yield made
+    made.extensions["sparql"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def live_url(repo_snapshot) -> Iterator[str]:
+    """The repository's data on a real socket, in a thread."""
+    app = create_app({"TESTING": True}, snapshot=repo_snapshot)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.extensions["sparql"].close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
