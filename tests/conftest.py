@@ -7,14 +7,17 @@ session and each test builds its own app around one (``create_app(snapshot=...)`
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from jinja2 import StrictUndefined
+from werkzeug.serving import make_server
 
 from server import create_app
 from server.loading import Snapshot, load_snapshot
-from server.settings import REPOSITORY, Settings
+from server.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
@@ -85,3 +88,41 @@ def repo_client(repo_app):
     return repo_app.test_client()
 
 
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests need Debian's Chromium; where it is absent they are skipped, saying so."""
+    if not CHROMIUM.exists():
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium per test module (Playwright's sync API allows one instance at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(repo_snapshot) -> Iterator[str]:
+    """The repository's data on a real socket of 127.0.0.1, served from a thread."""
+    app = make_app({}, repo_snapshot)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.extensions["sparql"].close()

@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 TESTS = Path(__file__).resolve().parents[1]
 QUERIES = TESTS / "sparql" / "fixtures" / "queries"
 TINY = TESTS / "fixtures" / "tiny"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = pytest.mark.browser
 
 
 def _server_process():
@@ -40,17 +34,8 @@ def site(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def test_an_example_query_shows_a_table_linking_to_a_resource_page(site, browser):
-    page = browser.new_page()
+def test_an_example_query_shows_a_table_linking_to_a_resource_page(site, chromium):
+    page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{site}/sparql")
@@ -72,8 +57,8 @@ def test_an_example_query_shows_a_table_linking_to_a_resource_page(site, browser
     page.close()
 
 
-def test_a_query_typed_in_the_editor_runs_with_ctrl_enter(site, browser):
-    page = browser.new_page()
+def test_a_query_typed_in_the_editor_runs_with_ctrl_enter(site, chromium):
+    page = chromium.new_page()
     page.goto(f"{site}/sparql")
     query = "ASK { ?s ?p ?o }"
     if page.locator(".CodeMirror").count():

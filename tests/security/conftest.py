@@ -13,23 +13,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from werkzeug.serving import make_server
 
 from server import create_app
 from server.settings import REPOSITORY
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def pytest_collection_modifyitems(items):
-    if not CHROMIUM.exists():
-        skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent (apt-get install chromium)")
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(skip)
-
 
 def load_module(name: str, path: Path) -> ModuleType:
     if name in sys.modules:
@@ -101,26 +87,3 @@ def app(repo_snapshot):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def live_url(repo_snapshot) -> Iterator[str]:
-    """The repository's data on a real socket, in a thread."""
-    app = create_app({"TESTING": True}, snapshot=repo_snapshot)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["sparql"].close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
