@@ -11,6 +11,7 @@ derived graph are then validated with SHACL; a dataset with a violation is refus
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -125,7 +126,9 @@ def stage(settings: Settings) -> Staged:
     )
     store = ox.Store()
     declared: dict[str, str] = {}
-    digest = hashlib.sha256(base.encode())
+    # the publisher's own version too: a new release renders differently, so old
+    # validators (ETags) must not match its pages
+    digest = hashlib.sha256(f"{base}\0{_publisher_version()}".encode())
     graph_files: dict[str, list[str]] = {}
     for source in files:
         content = _read(source.path)
@@ -188,6 +191,13 @@ def load_snapshot(settings: Settings) -> Snapshot:
     log.info("loaded %d quads in %d graphs (version %s)",
              snapshot.stats.quads, len(snapshot.stats.graphs), snapshot.version)
     return snapshot
+
+
+def _publisher_version() -> str:
+    try:
+        return metadata.version("ldpub")
+    except metadata.PackageNotFoundError:
+        return "unreleased"
 
 
 def _sources(folder: Path, role: str, graph_for) -> list[SourceFile]:
