@@ -6,10 +6,13 @@ session and each test builds its own app around one (``create_app(snapshot=...)`
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from jinja2 import StrictUndefined
@@ -17,7 +20,7 @@ from werkzeug.serving import make_server
 
 from server import create_app
 from server.loading import Snapshot, load_snapshot
-from server.settings import Settings
+from server.settings import REPOSITORY, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
@@ -126,3 +129,26 @@ def live_url(repo_snapshot) -> Iterator[str]:
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["sparql"].close()
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """A helper module that is not a package member (bench scripts, test servers)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def soak() -> ModuleType:
+    """``bench/soak.py``: the production server on a free port, and the mixed crawl."""
+    return load_module("ldpub_bench_soak", REPOSITORY / "bench" / "soak.py")
+
+
+@pytest.fixture(scope="session")
+def comunica() -> ModuleType:
+    """The independent SPARQL server of the store tests (``tests/stores/comunica.py``)."""
+    return load_module("comunica", REPOSITORY / "tests" / "stores" / "comunica.py")

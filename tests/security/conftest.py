@@ -4,40 +4,13 @@ Debian's Chromium for the Content-Security-Policy the pages must satisfy."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
-import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from server import create_app
-from server.settings import REPOSITORY
-
-def load_module(name: str, path: Path) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def soak() -> ModuleType:
-    """``bench/soak.py``: starts the production server (``ldpub serve``) on a free port."""
-    return load_module("ldpub_bench_soak", REPOSITORY / "bench" / "soak.py")
-
-
-@pytest.fixture(scope="session")
-def comunica() -> ModuleType:
-    """The independent SPARQL server of the store tests (``tests/stores/comunica.py``)."""
-    return load_module("comunica", REPOSITORY / "tests" / "stores" / "comunica.py")
-
 
 class Listener:
     """A socket on 127.0.0.1 that records every connection made to it (and answers none)."""
