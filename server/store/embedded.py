@@ -123,14 +123,7 @@ class EmbeddedStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def stats(self) -> Stats:
-        return Stats(
-            triples=self._count(queries.COUNT_TRIPLES),
-            quads=self._count(queries.COUNT_QUADS),
-            graphs=self._counts(queries.COUNT_BY_GRAPH, "g"),
-            classes=self._counts(queries.COUNT_BY_CLASS, "class"),
-            properties=self._counts(queries.COUNT_BY_PROPERTY, "p"),
-            subjects=self._count(queries.COUNT_SUBJECTS),
-        )
+        return queries.collect_stats(self._store.query)
 
     def quads(self, graphs: Iterable[str] | None = None) -> Iterable[ox.Quad]:
         if graphs is None:
@@ -140,15 +133,3 @@ class EmbeddedStore:
             for graph in graphs
             for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         )
-
-    def _count(self, text: str) -> int:
-        for solution in self._store.query(text):
-            return int(solution["n"].value)
-        return 0
-
-    def _counts(self, text: str, key: str) -> dict[str, int]:
-        return {
-            s[key].value: int(s["n"].value)
-            for s in self._store.query(text)
-            if isinstance(s[key], ox.NamedNode)
-        }

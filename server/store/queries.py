@@ -4,6 +4,14 @@ Values are never formatted into these strings: they are bound by the engine
 (``substitutions`` in Oxigraph, ``VALUES`` for a remote endpoint).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+
+from . import Stats
+
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -143,3 +151,24 @@ PREFIX sh: <http://www.w3.org/ns/shacl#>
 PREFIX dash: <http://datashapes.org/dash#>
 SELECT DISTINCT ?class WHERE { GRAPH ?g { ?shape dash:composite true ; sh:class ?class } }
 """
+
+
+def collect_stats(select: Callable[[str], Iterable]) -> Stats:
+    """The counts of ``Stats``, asked through ``select`` (any backend's SELECT)."""
+
+    def count(text: str) -> int:
+        rows = list(select(text))
+        return int(rows[0]["n"].value) if rows else 0
+
+    def counts(text: str, key: str) -> dict[str, int]:
+        return {row[key].value: int(row["n"].value) for row in select(text)
+                if isinstance(row[key], ox.NamedNode)}
+
+    return Stats(
+        triples=count(COUNT_TRIPLES),
+        quads=count(COUNT_QUADS),
+        graphs=counts(COUNT_BY_GRAPH, "g"),
+        classes=counts(COUNT_BY_CLASS, "class"),
+        properties=counts(COUNT_BY_PROPERTY, "p"),
+        subjects=count(COUNT_SUBJECTS),
+    )

@@ -122,14 +122,7 @@ class RemoteStore:
                       if isinstance(s["g"], ox.NamedNode))
 
     def stats(self) -> Stats:
-        return Stats(
-            triples=self._count(queries.COUNT_TRIPLES),
-            quads=self._count(queries.COUNT_QUADS),
-            graphs=self._counts(queries.COUNT_BY_GRAPH, "g"),
-            classes=self._counts(queries.COUNT_BY_CLASS, "class"),
-            properties=self._counts(queries.COUNT_BY_PROPERTY, "p"),
-            subjects=self._count(queries.COUNT_SUBJECTS),
-        )
+        return queries.collect_stats(lambda text: self._select(text, slow=True))
 
     def quads(self, graphs: Iterable[str] | None = None) -> Iterable[ox.Quad]:
         if graphs is None:
@@ -173,14 +166,6 @@ class RemoteStore:
     def _quads(self, text: str) -> Iterator[ox.Quad]:
         return _as_quads(self._select(text))
 
-    def _count(self, text: str) -> int:
-        for solution in self._select(text, slow=True):
-            return int(solution["n"].value)
-        return 0
-
-    def _counts(self, text: str, key: str) -> dict[str, int]:
-        return {s[key].value: int(s["n"].value) for s in self._select(text, slow=True)
-                if isinstance(s[key], ox.NamedNode)}
 
 
 def open_snapshot(settings: Settings) -> Snapshot:
