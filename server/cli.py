@@ -48,6 +48,8 @@ SETTING_OPTIONS = (
      "SPARQL queries run at once per server process [LDPUB_MAX_CONCURRENT_QUERIES]."),
     ("--max-query-bytes", "max_query_bytes",
      "Largest SPARQL query or request body, bytes [LDPUB_MAX_QUERY_BYTES]."),
+    ("--validator", "validator", "SHACL engine: pyshacl (the reference), turbo (native, for "
+                                 "millions of statements) or auto (by size) [LDPUB_VALIDATOR]."),
 )
 
 
@@ -127,10 +129,11 @@ def validate(ctx: click.Context) -> None:
     quads = len(staged.store)
     if not report.conforms:
         raise click.ClickException(
-            f"does not conform: {len(report.violations)} violation(s) in {quads} quads"
+            f"does not conform: {len(report.violations)} violation(s) in {quads} quads "
+            f"({report.engine})"
         )
     click.echo(f"conforms: {quads} quads in {len(staged.data_graphs)} data graphs "
-               f"and the derived graph (version {staged.version})")
+               f"and the derived graph (version {staged.version}; {report.engine})")
 
 
 @cli.command()

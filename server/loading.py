@@ -11,15 +11,14 @@ derived graph are then validated with SHACL; a dataset with a violation is refus
 from __future__ import annotations
 
 import hashlib
+import time
 from importlib import metadata
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
 
 from . import formats
 from .iris import graph_iri
@@ -27,7 +26,7 @@ from .namespaces import prefixes_for
 from .settings import Settings
 from .store import Stats, Store
 from .store.embedded import EmbeddedStore
-from .validation import ValidationReport, validate
+from .validation import ValidationInput, ValidationReport, validate
 
 __all__ = [
     "SourceFile",
@@ -113,6 +112,10 @@ class Snapshot:
 def stage(settings: Settings) -> Staged:
     """Parse every file and apply the rules.
 
+    The rules run before the ontology and shapes join the store, so that they can read
+    the data as the store's union graph: naming each of thousands of source graphs in
+    the query's default graph costs a visit to every one at every step.
+
     Raises:
         DataUnreadable: a file or rule that cannot be read, parsed or run.
     """
@@ -125,6 +128,7 @@ def stage(settings: Settings) -> Staged:
         *_sources(settings.data_dir, "data", lambda path: graph_iri(base, path.stem)),
     )
     store = ox.Store()
+    vocabularies: list[ox.Quad] = []  # the ontology and shapes, added after the rules
     declared: dict[str, str] = {}
     # the publisher's own version too: a new release renders differently, so old
     # validators (ETags) must not match its pages
@@ -134,7 +138,10 @@ def stage(settings: Settings) -> Staged:
         content = _read(source.path)
         digest.update(source.path.name.encode() + b"\0" + content + b"\0")
         quads, prefixes = _parse(source, content)
-        store.extend(quads)
+        if source.role == "data":
+            store.extend(quads)
+        else:
+            vocabularies.extend(quads)
         declared.update(prefixes)
         for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
             graph_files.setdefault(graph, []).append(str(source.path))
@@ -144,7 +151,8 @@ def stage(settings: Settings) -> Staged:
     rules = _rules(settings.data_dir / "rules")
     for path, text in rules:
         digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-    _derive(store, rules, data_graphs, derived_graph)
+    _derive(store, rules, derived_graph)
+    store.extend(vocabularies)
     return Staged(
         store=store,
         files=files,
@@ -161,10 +169,12 @@ def stage(settings: Settings) -> Staged:
 def check(settings: Settings) -> tuple[Staged, ValidationReport]:
     """Stage and validate, without publishing: what ``ldpub validate`` reports."""
     staged = stage(settings)
-    data = _rdflib_dataset(staged.store, (*staged.data_graphs, staged.derived_graph))
-    shapes = _rdflib_graph(staged.store, staged.shapes_graph)
-    ontology = _rdflib_graph(staged.store, staged.ontology_graph)
-    report = validate(data, shapes, ontology)
+    source = ValidationInput(staged.store, (*staged.data_graphs, staged.derived_graph),
+                             staged.ontology_graph, staged.shapes_graph)
+    started = time.perf_counter()
+    report = validate(source, settings.validator)
+    log.info("validated with %s in %.1f s: %d violation(s)", report.engine,
+             time.perf_counter() - started, len(report.violations))
     return staged, _with_sources(report, staged)
 
 
@@ -250,24 +260,21 @@ def _rules(folder: Path) -> list[tuple[Path, str]]:
     return [(path, _read(path).decode("utf-8")) for path in sorted(folder.glob("*.rq"))]
 
 
-def _derive(store: ox.Store, rules: list[tuple[Path, str]], data_graphs: Iterable[str],
-            derived_graph: str) -> None:
-    """Apply CONSTRUCT rules to a fixpoint; keep what no source graph states."""
+def _derive(store: ox.Store, rules: list[tuple[Path, str]], derived_graph: str) -> None:
+    """Apply CONSTRUCT rules to a fixpoint over the union of the store's graphs (the
+    sources and what is derived so far); keep what no source states."""
     derived = ox.NamedNode(derived_graph)
-    sources = [ox.NamedNode(g) for g in data_graphs]
-    scope = [*sources, derived]
-    in_scope = frozenset(scope)
     for _ in range(MAX_RULE_PASSES):
         added = 0
         for path, text in rules:
             try:
-                result = store.query(text, default_graph=scope)
+                result = store.query(text, use_default_graph_as_union=True)
             except (SyntaxError, ValueError) as error:
                 raise DataUnreadable(path, str(error)) from None
             if not isinstance(result, ox.QueryTriples):
                 raise DataUnreadable(path, "a rule must be a SPARQL CONSTRUCT query")
             for triple in list(result):
-                if _stated(store, triple, in_scope):
+                if _stated(store, triple):
                     continue
                 store.add(ox.Quad(triple.subject, triple.predicate, triple.object, derived))
                 added += 1
@@ -276,27 +283,10 @@ def _derive(store: ox.Store, rules: list[tuple[Path, str]], data_graphs: Iterabl
     log.warning("rules still derived new statements after %d passes", MAX_RULE_PASSES)
 
 
-def _stated(store: ox.Store, triple: ox.Triple, graphs: frozenset[ox.NamedNode]) -> bool:
-    """Whether one of ``graphs`` states ``triple`` (one lookup, however many graphs)."""
-    quads = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
-    return any(quad.graph_name in graphs for quad in quads)
-
-
-def _rdflib_dataset(store: ox.Store, graphs: Iterable[str]) -> Dataset:
-    """Copy graphs to rdflib for pySHACL (N-Quads keeps plain literals plain)."""
-    dataset = Dataset()
-    quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-    if quads:
-        dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    return dataset
-
-
-def _rdflib_graph(store: ox.Store, graph: str) -> Graph:
-    result = Graph(bind_namespaces="none")
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-    if triples:
-        result.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return result
+def _stated(store: ox.Store, triple: ox.Triple) -> bool:
+    """Whether some graph of the store, a source or the derived one, states ``triple``."""
+    return any(True for _ in store.quads_for_pattern(triple.subject, triple.predicate,
+                                                     triple.object, None))
 
 
 def _with_sources(report: ValidationReport, staged: Staged) -> ValidationReport:

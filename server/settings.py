@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .validation import VALIDATORS
+
 __all__ = ["Settings", "SettingsError", "REPOSITORY", "ENV_PREFIX"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -90,6 +92,13 @@ def _log_level(value: str) -> str:
     return level
 
 
+def _validator(value: str) -> str:
+    name = value.strip().lower()
+    if name not in VALIDATORS:
+        raise ValueError(f"expected one of {', '.join(VALIDATORS)}")
+    return name
+
+
 def _text(value: str) -> str:
     return value
 
@@ -123,6 +132,7 @@ class Settings:
     service_hosts: tuple[str, ...] = ()  # hosts SPARQL SERVICE may call; none by default
     max_concurrent_queries: int = 4  # SPARQL queries running at once in one server process
     max_query_bytes: int = 1024 * 1024  # largest SPARQL request body or query accepted
+    validator: str = "auto"  # SHACL engine: pyshacl, turbo, or auto (by the data's size)
 
     @classmethod
     def load(
@@ -175,5 +185,6 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "service_hosts": _hosts,
     "max_concurrent_queries": _positive_int,
     "max_query_bytes": _positive_int,
+    "validator": _validator,
 }
 assert set(FIELDS) == {f.name for f in fields(Settings)}, "every setting has one parser"

@@ -60,7 +60,8 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
         "files": list(manifest.files),
         "graph_files": {g: list(paths) for g, paths in manifest.graph_files.items()},
         "stats": asdict(manifest.stats),
-        "report": {"conforms": report.conforms, "results": [asdict(r) for r in report.results]},
+        "report": {"conforms": report.conforms, "engine": report.engine,
+                   "results": [asdict(r) for r in report.results]},
     }
     (folder / MANIFEST_FILE).write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
                                         encoding="utf-8")
@@ -100,5 +101,5 @@ def read_manifest(folder: Path) -> Manifest:
         graph_files={g: tuple(paths) for g, paths in document["graph_files"].items()},
         stats=Stats(**stats),
         report=ValidationReport(conforms=document["report"]["conforms"], results=results,
-                                graph=report_graph),
+                                graph=report_graph, engine=document["report"].get("engine", "")),
     )

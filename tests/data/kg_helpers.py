@@ -43,7 +43,7 @@ def query_file(name: str) -> str:
     return (QUERIES / name).read_text(encoding="utf-8")
 
 
-def validate_dataset(root: Path) -> ValidationReport:
+def validate_dataset(root: Path, validator: str = "auto") -> ValidationReport:
     """Stage and validate a dataset folder (data/, ontology/, shapes/) as ``ldpub validate`` does."""
     settings = Settings.load(
         {
@@ -51,6 +51,7 @@ def validate_dataset(root: Path) -> ValidationReport:
             "ontology_dir": str(root / "ontology"),
             "shapes_dir": str(root / "shapes"),
             "base_iri": BASE,
+            "validator": validator,
         },
         environ={},
     )

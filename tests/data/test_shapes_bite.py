@@ -23,7 +23,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from server.settings import REPOSITORY
-from server.validation import ValidationReport
+from server.validation import ENGINES, ValidationReport
 
 SHAPES = BASE + "shapes#"
 FR = "data/pce-makers-grand-paris-russie.ttl"
@@ -505,9 +505,9 @@ def _batches() -> list[list[str]]:
 
 
 @pytest.fixture(scope="session")
-def bite_reports(tmp_path_factory) -> dict[str, ValidationReport]:
-    """Each case's validation report, validating each batch of cases once."""
-    reports: dict[str, ValidationReport] = {}
+def bite_reports(tmp_path_factory) -> dict[tuple[str, str], ValidationReport]:
+    """Each case's validation report by each engine, validating each batch of cases once."""
+    reports: dict[tuple[str, str], ValidationReport] = {}
     for number, batch in enumerate(_batches()):
         root = tmp_path_factory.mktemp(f"bite-{number}")
         for folder in ("data", "ontology", "shapes"):
@@ -515,15 +515,17 @@ def bite_reports(tmp_path_factory) -> dict[str, ValidationReport]:
         for name in batch:
             assert CASES[name].applies_to(root), f"{name}: its text is not in the copy"
             CASES[name].apply(root)
-        report = validate_dataset(root)
-        reports.update({name: report for name in batch})
+        for engine in ENGINES:
+            report = validate_dataset(root, engine)
+            reports.update({(name, engine): report for name in batch})
     return reports
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", CASES.keys())
-def test_shape_bites(name: str, bite_reports):
-    case, report = CASES[name], bite_reports[name]
+def test_shape_bites(name: str, engine: str, bite_reports):
+    case, report = CASES[name], bite_reports[name, engine]
     # Messages name the shape: each is specific to one constraint of one shape.
     found = [
         r
@@ -535,6 +537,22 @@ def test_shape_bites(name: str, bite_reports):
     lines = "\n".join(r.line() for r in report.results)
     assert found, f"no {case.severity} from {case.shape} on {case.focus}; the report says:\n{lines}"
     assert report.conforms == (case.severity != "Violation")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CASES.keys())
+def test_both_engines_report_the_same_results(name: str, bite_reports):
+    """The native engine stands in for the reference at scale only if they agree: same
+    focus nodes, paths, values, messages, severities and (named) shapes."""
+
+    def results(report: ValidationReport) -> list[tuple]:
+        return sorted((repr((r.focus, r.path, r.value, r.message, r.severity,
+                             r.shape if r.shape and "://" in r.shape else None))
+                       for r in report.results))
+
+    reference, native = (bite_reports[name, engine] for engine in ENGINES)
+    assert reference.engine.startswith("pySHACL") and native.engine.startswith("pyshacl-turbo")
+    assert results(native) == results(reference)
 
 
 def test_each_message_belongs_to_one_shape():

@@ -25,6 +25,7 @@ def test_the_report_page_says_the_data_conforms(client, tiny_snapshot):
     assert response.status_code == 200
     text = BeautifulSoup(response.data, "html.parser").select_one("p.verdict").get_text(" ")
     assert "conforms to its shapes" in text and tiny_snapshot.version in text
+    assert tiny_snapshot.report.engine and f"by {tiny_snapshot.report.engine}" in text
 
 
 @pytest.mark.parametrize("fmt", formats.RDF_FORMATS, ids=lambda f: f.name)

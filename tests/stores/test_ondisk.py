@@ -41,6 +41,7 @@ def test_a_loaded_store_serves_the_validated_snapshot(tiny_copy, tmp_path, tiny_
     assert snapshot.version == outcome.version == tiny_snapshot.version
     assert snapshot.stats == tiny_snapshot.stats
     assert snapshot.report.conforms and snapshot.report.graph is not None
+    assert snapshot.report.engine == tiny_snapshot.report.engine  # the manifest keeps it
     assert snapshot.staged.data_graphs == tiny_snapshot.staged.data_graphs
     assert snapshot.prefixes == tiny_snapshot.prefixes
     assert snapshot.store.exists(ADA)

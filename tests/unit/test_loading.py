@@ -1,5 +1,6 @@
 """The SHACL gate and the loader's rules: named graphs, derivation, refusals."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -7,6 +8,7 @@ import pytest
 
 from server.loading import DatasetInvalid, DataUnreadable, check, load_snapshot
 from server.settings import Settings
+from server.validation import AUTO_LIMIT, ENGINES, ShapesUnusable, ValidationInput, engine_for
 
 TINY = "https://example.org/tiny/"
 ADA = f"{TINY}id/person/ada-lovelace"
@@ -14,10 +16,10 @@ BABBAGE = f"{TINY}id/person/charles-babbage"
 KNOWS = "http://schema.org/knows"
 
 
-def settings_for(root: Path) -> Settings:
+def settings_for(root: Path, validator: str = "auto") -> Settings:
     return Settings.load({
         "data_dir": root / "data", "ontology_dir": root / "ontology",
-        "shapes_dir": root / "shapes", "base_iri": TINY,
+        "shapes_dir": root / "shapes", "base_iri": TINY, "validator": validator,
     }, environ={})
 
 
@@ -61,16 +63,50 @@ def test_prefixes_declared_by_the_files_are_kept(tiny_snapshot):
     assert tiny_snapshot.prefixes["schema"] == "http://schema.org/"
 
 
-def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy):
+@pytest.mark.parametrize("validator", ENGINES)
+def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy, validator):
     alpha = tiny_copy / "data" / "alpha.ttl"
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
     with pytest.raises(DatasetInvalid) as caught:
-        load_snapshot(settings_for(tiny_copy))
+        load_snapshot(settings_for(tiny_copy, validator))
     [violation] = caught.value.report.violations
     assert violation.focus == ADA
     assert violation.path == "http://schema.org/name"
     assert violation.message == "A person has a name."
     assert violation.sources == (str(alpha),)
+
+
+@pytest.mark.parametrize("validator", ENGINES)
+def test_a_shape_whose_query_does_not_parse_is_refused_not_raised(tiny_copy, validator):
+    (tiny_copy / "shapes" / "broken.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        '<urn:shape> a sh:NodeShape ; sh:targetNode <urn:x> ; '
+        'sh:sparql [ sh:select "SELECT $this WHERE { oops" ] .\n')
+    with pytest.raises(ShapesUnusable, match="SPARQL parse error"):
+        check(settings_for(tiny_copy, validator))
+
+
+def test_auto_validates_small_data_with_the_reference_engine(tiny_snapshot):
+    assert tiny_snapshot.report.engine.startswith("pySHACL ")
+    assert engine_for("auto", _input(tiny_snapshot)) is ENGINES["pyshacl"]
+
+
+def test_auto_validates_large_data_with_the_native_engine(tiny_snapshot):
+    staged = tiny_snapshot.staged
+    big = ox.Store()
+    big.extend(staged.store.quads_for_pattern(None, None, None, None))
+    filler = ox.NamedNode(f"{TINY}graph/alpha")
+    big.extend(ox.Quad(ox.NamedNode(f"{ADA}-{n}"), ox.NamedNode(KNOWS), ox.NamedNode(ADA), filler)
+               for n in range(AUTO_LIMIT))
+    source = replace(_input(tiny_snapshot), store=big)
+    assert engine_for("auto", source) is ENGINES["turbo"]
+    assert engine_for("pyshacl", source) is ENGINES["pyshacl"]
+
+
+def _input(snapshot) -> ValidationInput:
+    staged = snapshot.staged
+    return ValidationInput(staged.store, (*staged.data_graphs, staged.derived_graph),
+                           staged.ontology_graph, staged.shapes_graph)
 
 
 def test_a_syntax_error_is_refused_with_file_and_line(tiny_copy):
