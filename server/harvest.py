@@ -1,23 +1,26 @@
 """What crawlers and auditors read besides the description: the sitemap, the report.
 
-The sitemap lists the page of every resource minted under ``BASE id/`` (sitemaps.org
-protocol: at most 50,000 URLs a file, then an index of files). The SHACL report of the
-live data is served as RDF from the report graph pySHACL produced at load.
+The sitemap lists the page of every resource minted under ``BASE id/`` and of every named
+graph under ``BASE graph/`` (sitemaps.org protocol: at most 50,000 URLs a file, then an
+index of files). The SHACL report of the live data is served as RDF from the report graph
+the SHACL engine produced at load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 import pyoxigraph as ox
 
-from .iris import ResourceKey, parse_resource_iri
+from .iris import ResourceKey, parse_graph_iri, parse_resource_iri
 from .store import Store, queries
 from .validation import ValidationReport
 
-__all__ = ["SITEMAP_LIMIT", "resource_keys", "sitemap_chunks", "report_quads"]
+__all__ = ["SITEMAP_LIMIT", "resource_keys", "graph_slugs", "sitemap_chunks", "report_quads"]
 
 SITEMAP_LIMIT = 50_000
+T = TypeVar("T")
 
 
 def resource_keys(store: Store, base_iri: str) -> list[ResourceKey]:
@@ -28,8 +31,18 @@ def resource_keys(store: Store, base_iri: str) -> list[ResourceKey]:
     return sorted(keys)
 
 
-def sitemap_chunks(keys: Sequence[ResourceKey], limit: int = SITEMAP_LIMIT) -> list[Sequence[ResourceKey]]:
-    """Keys cut into sitemap files of at most ``limit`` URLs.
+def graph_slugs(graphs: Iterable[str], base_iri: str) -> list[str]:
+    """The slugs of the named graphs served at ``/graph/{slug}``, sorted.
+
+    >>> graph_slugs(["https://x.org/graph/b", "https://x.org/ontology",
+    ...              "https://x.org/graph/a"], "https://x.org/")
+    ['a', 'b']
+    """
+    return sorted(filter(None, (parse_graph_iri(base_iri, g) for g in graphs)))
+
+
+def sitemap_chunks(keys: Sequence[T], limit: int = SITEMAP_LIMIT) -> list[Sequence[T]]:
+    """Pages cut into sitemap files of at most ``limit`` URLs.
 
     >>> [len(c) for c in sitemap_chunks(list(range(5)), limit=2)]
     [2, 2, 1]

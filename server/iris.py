@@ -18,6 +18,7 @@ __all__ = [
     "resource_iri",
     "parse_resource_iri",
     "graph_iri",
+    "parse_graph_iri",
     "to_local",
 ]
 
@@ -68,6 +69,20 @@ def graph_iri(base: str, slug: str) -> str:
     'https://w3id.org/gpr/graph/derived'
     """
     return f"{base}graph/{slug}"
+
+
+def parse_graph_iri(base: str, iri: str) -> str | None:
+    """The slug of a named graph served at ``/graph/{slug}``: under ``BASE graph/``, with a
+    valid slug (a TriG file may name other graphs; those are not served there).
+
+    >>> parse_graph_iri("https://w3id.org/gpr/", "https://w3id.org/gpr/graph/derived")
+    'derived'
+    >>> parse_graph_iri("https://w3id.org/gpr/", "https://w3id.org/gpr/graph/Notes_2018") is None
+    True
+    """
+    prefix = graph_iri(base, "")
+    slug = iri[len(prefix):] if iri.startswith(prefix) else ""
+    return slug if is_slug(slug) else None
 
 
 def parse_resource_iri(base: str, iri: str) -> ResourceKey | None:

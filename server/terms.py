@@ -33,7 +33,7 @@ __all__ = [
     "term_of",
 ]
 
-# IRIs under the base, other than resources, that this server dereferences.
+# IRIs under the base, other than resources and named graphs, that this server dereferences.
 SERVED_DOCUMENTS = frozenset({"", "ontology", "shapes", "dataset"})
 
 
@@ -46,6 +46,7 @@ class SourceMark:
     label: str
     lang: str | None
     article: str | None  # the article's IRI, to link to
+    graph: str | None = None  # the graph's IRI, to link to its page
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def term_of(iri: str, labels: Labels, lang: str, base: str, gist: tuple[Label, .
     label = labels.get(iri, lang)
     key = iris.parse_resource_iri(base, iri)
     ours = iri.startswith(base)
-    linkable = not ours or key is not None or iri[len(base):].split("#")[0] in SERVED_DOCUMENTS
+    linkable = (not ours or key is not None or iri[len(base):].split("#")[0] in SERVED_DOCUMENTS
+                or iris.parse_graph_iri(base, iri) is not None)
     return Term(iri, label.text, label.lang, key.kind if key else None, not ours, gist[:2],
                 linkable)
 
@@ -101,7 +103,8 @@ def source_marks(sources: Sources, graphs: Sequence[str], lang: str) -> tuple[So
 
 def _mark(source: Source, sources: Sources, lang: str) -> SourceMark:
     label = sources.labels.get(source.names, lang)
-    return SourceMark(source.mark, source.role, label.text, label.lang, source.article)
+    return SourceMark(source.mark, source.role, label.text, label.lang, source.article,
+                      source.graph)
 
 
 def embed_json(document: bytes | str) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import request, url_for
 
-from .iris import to_local
+from .iris import parse_graph_iri, to_local
 from .publisher import publisher
 
-__all__ = ["public_base", "absolute", "local_href"]
+__all__ = ["public_base", "absolute", "local_href", "graph_href"]
 
 
 def public_base() -> str:
@@ -29,3 +29,10 @@ def local_href(iri: str) -> str:
     """Where a reader of this server follows ``iri``: here for ours, as-is for others."""
     settings = publisher().settings
     return to_local(iri, settings.base_iri, public_base())
+
+
+def graph_href(iri: str) -> str | None:
+    """This server's page of a named graph (``/graph/{slug}``), or None for a graph it does
+    not serve there (the ontology, the shapes, graphs named outside ``BASE graph/``)."""
+    slug = parse_graph_iri(publisher().settings.base_iri, iri)
+    return absolute("graphs.graph", slug=slug) if slug else None

@@ -28,6 +28,7 @@ DOCUMENT_FORMATS: tuple[Format, ...] = (*formats.RDF_FORMATS, HTML)
 DUMP_MAX_AGE = 3600
 SPARQL_ENDPOINT = "sparql.endpoint"
 PAGE_ENDPOINT = "resources.page"
+GRAPH_ENDPOINT = "graphs.graph"
 _FACTS: Memo[void.DatasetFacts] = Memo(4)
 _KEYS: Memo[list] = Memo(4)
 
@@ -152,12 +153,21 @@ def _description(snapshot: Snapshot) -> void.DatasetDescription:
 
 
 def _keys(snapshot: Snapshot) -> list:
+    """Every page the sitemap lists, as (endpoint, URL values): resources, then graphs."""
     base = publisher().settings.base_iri
-    return _KEYS.get(snapshot.version, "keys", lambda: harvest.resource_keys(snapshot.store, base))
+
+    def make() -> list:
+        resources = [(PAGE_ENDPOINT, (("kind", key.kind), ("slug", key.slug)))
+                     for key in harvest.resource_keys(snapshot.store, base)]
+        graphs = [(GRAPH_ENDPOINT, (("slug", slug),))
+                  for slug in harvest.graph_slugs(snapshot.stats.graphs, base)]
+        return resources + graphs
+
+    return _KEYS.get(snapshot.version, "keys", make)
 
 
 def _sitemap_file(snapshot: Snapshot, keys) -> Response:
-    pages = [urls.absolute(PAGE_ENDPOINT, kind=key.kind, slug=key.slug) for key in keys]
+    pages = [urls.absolute(endpoint, **dict(values)) for endpoint, values in keys]
     body = render_template("sitemap.xml", pages=pages, lastmod=snapshot.loaded_at)
     return _document(body, "application/xml; charset=utf-8")
 

@@ -26,7 +26,8 @@ SAMPLES = {"kind": "person", "slug": "ada-lovelace", "ext": "ttl", "number": "1"
            "filename": "style.css"}
 SAMPLES_BY_PATH = {"/dumps/{name}.{ext}.gz": {"name": "dataset", "ext": "nq"},
                    "/sparql/editor/{name}": {"name": "codemirror.js"},
-                   "/page/{kind}/{slug}/values": {}}
+                   "/page/{kind}/{slug}/values": {},
+                   "/graph/{slug}": {"slug": "alpha"}, "/graph/{slug}.{ext}": {"slug": "alpha"}}
 QUERIES_BY_PATH = {"/page/{kind}/{slug}/values": "?p=schema:knows"}
 
 

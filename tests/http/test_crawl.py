@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from server.iris import parse_resource_iri
 from server.store import queries
 
-FOLLOWED = ("/id/", "/page/", "/browse", "/ontology", "/shapes")
+FOLLOWED = ("/id/", "/page/", "/browse", "/ontology", "/shapes", "/graph/")
 MAX_PAGES = 3000
 
 

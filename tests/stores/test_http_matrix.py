@@ -1,4 +1,5 @@
-"""The same HTTP contract on every backend: resources, SPARQL, dataset, dumps, sitemap."""
+"""The same HTTP contract on every backend: resources, named graphs, SPARQL, dataset, dumps,
+sitemap."""
 
 from __future__ import annotations
 
@@ -69,6 +70,28 @@ def test_a_page_shows_the_label_and_revalidates(backend_client):
 def test_an_unknown_resource_is_404(backend_client):
     assert backend_client.get("/id/person/nobody").status_code == 404
     assert backend_client.get("/data/person/nobody.ttl").status_code == 404
+
+
+# --- named graphs
+
+
+@pytest.mark.parametrize("ext", ["ttl", "trig"])
+@pytest.mark.parametrize("slug", ["alpha", "derived"])
+def test_a_named_graph_dereferences_to_its_statements(backend_client, tiny_snapshot, slug, ext):
+    response = backend_client.get(f"/graph/{slug}.{ext}")
+    assert response.status_code == 200
+    parsed = list(ox.parse(response.data, format=ox.RdfFormat.from_extension(ext)))
+    expected = list(tiny_snapshot.store.quads(graphs=[f"{TINY}graph/{slug}"]))
+    if ext == "ttl":
+        expected = [q.triple for q in expected]
+    assert expected and canonical(parsed) == canonical(expected)
+
+
+def test_a_named_graph_page_lists_its_resources_and_unknown_graphs_are_404(backend_client):
+    response = backend_client.get("/graph/alpha", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "http://localhost/id/person/ada-lovelace" in response.get_data(as_text=True)
+    assert backend_client.get("/graph/nowhere").status_code == 404
 
 
 # --- SPARQL
@@ -150,13 +173,15 @@ def test_a_dump_is_the_store(backend_client, backend_snapshot, description, ext)
         assert again.status_code == 304
 
 
-def test_the_sitemap_lists_every_resource_page(backend_client, tiny_snapshot):
+def test_the_sitemap_lists_every_resource_and_graph_page(backend_client, tiny_snapshot):
     response = backend_client.get("/sitemap.xml")
     assert response.status_code == 200
     locations = {e.text for e in ET.fromstring(response.data).iter(f"{SITEMAP}loc")}
     minted = {q.subject.value for q in tiny_snapshot.store.quads()
               if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(f"{TINY}id/")}
-    assert locations == {"http://localhost/page/" + iri[len(f"{TINY}id/"):] for iri in minted}
+    graphs = {g for g in tiny_snapshot.store.graphs() if g.startswith(f"{TINY}graph/")}
+    assert locations == ({"http://localhost/page/" + iri[len(f"{TINY}id/"):] for iri in minted}
+                         | {"http://localhost/" + iri[len(TINY):] for iri in graphs})
     for location in locations:
         assert backend_client.get(location, headers={"Accept": "text/html"}).status_code == 200
 

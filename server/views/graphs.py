@@ -1,0 +1,84 @@
+"""Named graphs dereference: ``/graph/{slug}`` is the graph ``BASE graph/{slug}``.
+
+Graph names appear in every TriG and N-Quads answer, in the dumps, the provenance
+footnotes and the VoID description; following one gives the graph itself (SPARQL 1.1
+Graph Store Protocol §4.1, direct graph identification), negotiated like a resource:
+the extension wins, then ``?format=``, then ``Accept``; ``*/*`` gets Turtle, browsers
+a page saying what the graph is. TriG and N-Quads keep the graph name; the triple
+formats give its triples. A graph is a document, so it answers at its own address
+rather than by ``303``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, url_for
+
+from .. import iris, urls
+from ..converters import register_converters
+from ..describe import description_bytes, graph_bytes
+from ..errors import ResourceNotFound
+from ..formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format, lenient_name
+from ..http import replayable, representation
+from ..i18n import LANGUAGES
+from ..loading import Snapshot
+from ..namedgraph import graph_page
+from ..negotiation import negotiate
+from ..publisher import publisher
+from ..terms import embed_json
+from .common import document_links, html_response, page_number, reader_language, rendered
+
+__all__ = ["GRAPH_FORMATS", "bp"]
+
+bp = Blueprint("graphs", __name__)
+bp.record_once(lambda state: register_converters(state.app))
+
+# Turtle first, as for resources: ``*/*`` gets data, browsers name text/html.
+GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, HTML, *(f for f in RDF_FORMATS if f is not TURTLE))
+SUBJECTS_PER_PAGE = 50
+
+
+@bp.app_template_filter("graph_href")
+def graph_href_filter(iri: str) -> str | None:
+    """The page of a named graph this server serves (``urls.graph_href``), else None."""
+    return urls.graph_href(iri)
+
+
+@bp.get("/graph/<slug:slug>", endpoint="graph")
+@bp.get("/graph/<slug:slug>.<ext>", endpoint="graph")
+def graph(slug: str, ext: str | None = None) -> Response:
+    snapshot = publisher().snapshot
+    iri = iris.graph_iri(publisher().settings.base_iri, slug)
+    if iri not in snapshot.stats.graphs:
+        raise ResourceNotFound(f"no named graph {iri} is published")
+    name = ext or request.args.get("format")
+    fmt = negotiate(request.accept_mimetypes, GRAPH_FORMATS, default=TURTLE,
+                    name=lenient_name(name) if name else None)
+    links = [(urls.absolute("graphs.graph", slug=slug, ext=HTML.name), "alternate",
+              HTML.media_type), *document_links(None, "graphs.graph", slug=slug)]
+    if fmt is HTML:
+        return _page(snapshot, iri, slug, links)
+    response = representation(graph_bytes(snapshot, iri, fmt), fmt, links=links)
+    if ext is None:
+        response.headers["Content-Location"] = url_for("graphs.graph", slug=slug, ext=fmt.name)
+    return replayable(response)
+
+
+def _page(snapshot: Snapshot, iri: str, slug: str, links: list) -> Response:
+    number = page_number()
+    model = graph_page(snapshot, iri, reader_language(), publisher().settings.base_iri,
+                       page=number, per_page=SUBJECTS_PER_PAGE)  # 404 past the last page
+
+    def context() -> dict:
+        described = snapshot.store.exists(iri)
+        return {
+            "page": model,
+            "jsonld": embed_json(description_bytes(snapshot, iri, JSONLD)) if described else None,
+            "formats": [(f, url_for("graphs.graph", slug=slug, ext=f.name)) for f in RDF_FORMATS],
+            "languages": [(code, urls.absolute("graphs.graph", slug=slug, lang=code))
+                          for code in LANGUAGES],
+            "canonical": urls.absolute("graphs.graph", slug=slug),
+            "per_page": SUBJECTS_PER_PAGE,
+        }
+
+    body = rendered(snapshot, ("graph", iri, number), "graph.html", context)
+    return html_response(body, links)
