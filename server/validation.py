@@ -2,7 +2,7 @@
 
 Two engines, one report. pySHACL is the reference implementation; pyshacl-turbo is a
 native engine that gives the same results on our shapes (a test holds the two to it)
-about fifty times faster, which is what lets millions of statements through the gate.
+about forty times faster, which is what lets millions of statements through the gate.
 ``auto`` takes the reference below ``AUTO_LIMIT`` statements and the native engine
 above it. Each engine is wrapped once here and run under a lock (pySHACL patches rdflib
 globals while it loads shapes); its report is read from the report graph (SHACL §3.6),
