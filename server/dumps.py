@@ -5,7 +5,8 @@ is streamed from the store to a gzip file (nothing is held in memory whole), wri
 under a temporary name and renamed, under a file lock, so that several worker
 processes sharing the folder produce it once and never serve half a file. A sidecar
 JSON file keeps the size, the SHA-256 of the gzip'd bytes and the statement count,
-which the dataset description publishes.
+which the dataset description publishes. The same cache keeps other documents too large
+to hold in memory (a large named graph): ``Contents`` says what a file holds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from . import formats
 from .formats import Format
 from .store import Store, queries
 
-__all__ = ["Dump", "DumpCache", "DUMP_FORMATS", "DUMP_NAME", "dump_file_name"]
+__all__ = ["Contents", "DATASET", "Dump", "DumpCache", "DUMP_FORMATS", "DUMP_NAME",
+           "dump_file_name"]
 
 DUMP_NAME = "dataset"
 # TriG first: it keeps every statement's graph and reads well.
@@ -58,23 +60,47 @@ def dump_file_name(name: str, fmt: Format) -> str:
     return f"{name}.{fmt.name}.gz"
 
 
+Statements = Iterable[ox.Quad] | Iterable[ox.Triple]
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a cached file holds: the name it is filed under, its statements in a format
+    (read from the store as they are written), and whether it is gzip'd."""
+
+    name: str
+    statements: Callable[[Store, Format], Statements]
+    gzipped: bool = True
+
+    def file_name(self, fmt: Format) -> str:
+        """
+        >>> Contents("graph-derived", lambda store, fmt: (), gzipped=False).file_name(formats.TURTLE)
+        'graph-derived.ttl'
+        """
+        return dump_file_name(self.name, fmt) if self.gzipped else f"{self.name}.{fmt.name}"
+
+
 class DumpCache:
     """Dumps of each data version in ``root/<version>/``, produced on first need."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def get(self, store: Store, version: str, prefixes: dict[str, str], fmt: Format) -> Dump:
+    def get(self, store: Store, version: str, prefixes: dict[str, str], fmt: Format,
+            contents: Contents | None = None) -> Dump:
+        """The file of ``contents`` (the whole dataset by default) in ``fmt``."""
+        contents = contents or DATASET
         folder = self.root / version
-        target = folder / dump_file_name(DUMP_NAME, fmt)
+        target = folder / contents.file_name(fmt)
         known = _read_sidecar(target)
         if known is not None:
             return known
         folder.mkdir(parents=True, exist_ok=True)
-        with (folder / ".lock").open("w") as lock:
+        # One lock a file: a long graph being written does not hold up the dumps.
+        with (folder / f".{target.name}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be writing it now
             try:
-                return _read_sidecar(target) or _produce(store, prefixes, fmt, target)
+                return _read_sidecar(target) or _produce(store, prefixes, fmt, target, contents)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -82,18 +108,20 @@ class DumpCache:
         return [self.get(store, version, prefixes, fmt) for fmt in DUMP_FORMATS]
 
 
-def _produce(store: Store, prefixes: dict[str, str], fmt: Format, target: Path) -> Dump:
+def _produce(store: Store, prefixes: dict[str, str], fmt: Format, target: Path,
+             contents: Contents) -> Dump:
     partial = target.with_name(f".{target.name}.partial")
     counter = _Counter()
-    with partial.open("wb") as raw:
-        # mtime=0 and no file name: the same statements give the same bytes.
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                           compresslevel=COMPRESS_LEVEL) as compressed:
-            ox.serialize(counter.count(_statements(store, fmt)), output=compressed,
-                         format=fmt.ox, prefixes=prefixes if fmt.name != "nq" else None)
-        raw.flush()
-        os.fsync(raw.fileno())
-    dump = Dump(name=DUMP_NAME, format=fmt.name, path=target, size=partial.stat().st_size,
+    try:
+        with partial.open("wb") as raw:
+            _write(counter.count(contents.statements(store, fmt)), raw, fmt, prefixes,
+                   contents.gzipped)
+            raw.flush()
+            os.fsync(raw.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a statement the format cannot carry, a store gone
+        raise
+    dump = Dump(name=contents.name, format=fmt.name, path=target, size=partial.stat().st_size,
                 sha256=_sha256(partial), statements=counter.n)
     os.replace(partial, target)
     sidecar = _sidecar(target)
@@ -103,11 +131,26 @@ def _produce(store: Store, prefixes: dict[str, str], fmt: Format, target: Path) 
     return dump
 
 
-def _statements(store: Store, fmt: Format) -> Iterable[ox.Quad] | Iterable[ox.Triple]:
+def _write(statements: Statements, raw, fmt: Format, prefixes: dict[str, str],
+           gzipped: bool) -> None:
+    options = {"format": fmt.ox, "prefixes": prefixes if fmt.name != "nq" else None}
+    if not gzipped:
+        ox.serialize(statements, output=raw, **options)
+        return
+    # mtime=0 and no file name: the same statements give the same bytes.
+    with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                       compresslevel=COMPRESS_LEVEL) as compressed:
+        ox.serialize(statements, output=compressed, **options)
+
+
+def _statements(store: Store, fmt: Format) -> Statements:
     """Quads for a dataset format; distinct triples for a graph format (the union)."""
     if fmt.carries_graphs:
         return store.quads()
     return (ox.Triple(s["s"], s["p"], s["o"]) for s in store.query(queries.DISTINCT_TRIPLES))
+
+
+DATASET = Contents(DUMP_NAME, _statements)
 
 
 class _Counter:

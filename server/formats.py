@@ -8,9 +8,10 @@ formats carry SPARQL SELECT/ASK results.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,6 +33,7 @@ __all__ = [
     "format_iri",
     "serialize_quads",
     "serialize_results",
+    "checked_statements",
     "Unserializable",
 ]
 
@@ -195,10 +197,14 @@ _NAME_TAIL = re.compile(f"[{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*
 _NAME_START_CHAR = re.compile(f"[{_NAME_START}]")
 
 
+_NOT_XML_REASON = ("a literal holds a character XML 1.0 cannot carry (a control character, "
+                   "U+FFFE or U+FFFF)")
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _checked(body: bytes, fmt: Format) -> bytes:
     if fmt in (RDFXML, RESULTS_XML) and _NOT_XML.search(body):
-        raise Unserializable(fmt, "a literal holds a character XML 1.0 cannot carry (a "
-                                  "control character, U+FFFE or U+FFFF)")
+        raise Unserializable(fmt, _NOT_XML_REASON)
     return body
 
 
@@ -208,6 +214,33 @@ def _check_xml_names(triples: Iterable[ox.Triple]) -> None:
         if not _NAME_START_CHAR.search(tail.group() if tail else ""):
             raise Unserializable(RDFXML, f"the predicate <{predicate}> cannot end an XML "
                                          "element name")
+
+
+def checked_statements(statements: Iterable, fmt: Format) -> Iterator:
+    """``statements`` unchanged, raising ``Unserializable`` at the first that ``fmt`` cannot
+    carry: the checks of ``serialize_quads`` for output written as it is read, never whole."""
+    check = _STATEMENT_CHECKS.get(fmt.name)
+    if check is None:
+        yield from statements
+        return
+    for statement in statements:
+        check(statement)
+        yield statement
+
+
+def _xml_statement(statement: ox.Triple | ox.Quad) -> None:
+    """RDF/XML: an element name for the predicate, XML characters in a literal."""
+    _xml_predicate(statement.predicate)
+    if isinstance(statement.object, ox.Literal) and _NOT_XML_TEXT.search(statement.object.value):
+        raise Unserializable(RDFXML, _NOT_XML_REASON)
+
+
+@functools.lru_cache(maxsize=4096)  # a graph uses few predicates; a raise is not kept
+def _xml_predicate(predicate: ox.NamedNode) -> None:
+    _check_xml_names([ox.Triple(predicate, predicate, predicate)])
+
+
+_STATEMENT_CHECKS = {RDFXML.name: _xml_statement}
 
 
 def _quad_key(quad: ox.Quad) -> tuple:

@@ -7,23 +7,28 @@ the extension wins, then ``?format=``, then ``Accept``; ``*/*`` gets Turtle, bro
 a page saying what the graph is. TriG and N-Quads keep the graph name; the triple
 formats give its triples. A graph is a document, so it answers at its own address
 rather than by ``303``.
+
+A large graph (``namedgraph.LARGE_GRAPH``) is sent from its file, with its length and
+range support, and never kept by ``cache.ResponseCache``, which holds bodies in memory;
+its ETag is made as for a small graph's, from the data version, path and format.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request, send_file, url_for
 
 from .. import iris, urls
 from ..converters import register_converters
 from ..describe import description_bytes, graph_bytes
 from ..errors import ResourceNotFound
 from ..formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format, lenient_name
-from ..http import replayable, representation
+from ..http import etag_for, link_header, replayable, representation
 from ..i18n import LANGUAGES
 from ..loading import Snapshot
-from ..namedgraph import graph_page
+from ..namedgraph import graph_file, graph_page, is_large
 from ..negotiation import negotiate
 from ..publisher import publisher
+from ..store.registry import dump_root
 from ..terms import embed_json
 from .common import document_links, html_response, page_number, reader_language, rendered
 
@@ -35,6 +40,7 @@ bp.record_once(lambda state: register_converters(state.app))
 # Turtle first, as for resources: ``*/*`` gets data, browsers name text/html.
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, HTML, *(f for f in RDF_FORMATS if f is not TURTLE))
 SUBJECTS_PER_PAGE = 50
+MAX_AGE = 300  # as ``http.representation`` gives small graphs
 
 
 @bp.app_template_filter("graph_href")
@@ -57,10 +63,26 @@ def graph(slug: str, ext: str | None = None) -> Response:
               HTML.media_type), *document_links(None, "graphs.graph", slug=slug)]
     if fmt is HTML:
         return _page(snapshot, iri, slug, links)
-    response = representation(graph_bytes(snapshot, iri, fmt), fmt, links=links)
+    if is_large(snapshot, iri):
+        response = _from_file(snapshot, iri, fmt, links)
+    else:
+        response = replayable(representation(graph_bytes(snapshot, iri, fmt), fmt, links=links))
     if ext is None:
         response.headers["Content-Location"] = url_for("graphs.graph", slug=slug, ext=fmt.name)
-    return replayable(response)
+    return response
+
+
+def _from_file(snapshot: Snapshot, iri: str, fmt: Format, links: list) -> Response:
+    settings = publisher().settings
+    found = graph_file(snapshot, iri, settings.base_iri, fmt, dump_root(settings))
+    etag = etag_for(snapshot.version, request.path, fmt.name, request.query_string.decode(), "")
+    response = send_file(found.path, mimetype=fmt.media_type, conditional=True, etag=etag,
+                         last_modified=snapshot.loaded_at, max_age=MAX_AGE)
+    response.content_type = fmt.content_type  # Werkzeug adds a charset to text/* only
+    del response.headers["Content-Disposition"]  # the file's name is not the graph's
+    response.vary.add("Accept")
+    response.headers["Link"] = link_header(links)
+    return response
 
 
 def _page(snapshot: Snapshot, iri: str, slug: str, links: list) -> Response:
