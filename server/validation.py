@@ -193,7 +193,7 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
 VALIDATORS = ("auto", *ENGINES)
 
 
-# --- reading the report
+# --- the engines' input, and their report
 
 
 def _quads(store: ox.Store, graph: str):
