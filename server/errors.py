@@ -67,8 +67,7 @@ class NotAcceptable(PublisherError):
 
     def __init__(self, candidates: Sequence[Format], reason: str | None = None):
         self.available = [fmt.media_type for fmt in candidates]
-        names = ", ".join(f"{fmt.media_type} (.{fmt.name})" for fmt in candidates)
-        super().__init__(f"{reason + '; ' if reason else ''}available formats: {names}")
+        super().__init__(f"{reason + '; ' if reason else ''}{_available(candidates)}")
 
 
 class ServiceUnavailable(PublisherError):
@@ -132,8 +131,12 @@ class FormatUnusable(PublisherError):
     @classmethod
     def of(cls, error: Unserializable) -> FormatUnusable:
         family = RDF_FORMATS if error.format in RDF_FORMATS else RESULT_FORMATS
-        others = ", ".join(f"{f.media_type} (.{f.name})" for f in family if f is not error.format)
-        return cls(f"{error}; available formats: {others}")
+        return cls(f"{error}; {_available([f for f in family if f is not error.format])}")
+
+
+def _available(candidates: Sequence[Format]) -> str:
+    """How a 406 names what can be had instead: ``available formats: text/turtle (.ttl), …``."""
+    return "available formats: " + ", ".join(f"{f.media_type} (.{f.name})" for f in candidates)
 
 
 def _render(status: int, title: str, message: str, headers: dict[str, str]) -> Response:

@@ -45,45 +45,33 @@ GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 EXISTS = "ASK { VALUES ?s { } GRAPH ?g { ?s ?p ?o } }"
 
-# A resource's own statements, those of blank nodes up to three levels below it, and
-# those of the owned nodes (memberships, quotations) that point to or from it: one
-# query, so that blank-node labels stay those of one result set. Each branch binds
+# A resource's own statements, those of blank nodes up to ``BLANK_DEPTH`` levels below
+# it, and those of the owned nodes (memberships, quotations) that point to or from it:
+# one query, so that blank-node labels stay those of one result set. Each branch binds
 # ?root itself, so that engines which do not push bindings into a UNION stay fast.
-DESCRIBE_CLOSURE = """
-SELECT ?s ?p ?o ?g WHERE {
-  {
-    VALUES ?root { }
-    GRAPH ?g { ?root ?p ?o } BIND(?root AS ?s)
-  } UNION {
-    VALUES ?root { }
-    GRAPH ?g1 { ?root ?p1 ?b1 } FILTER(isBlank(?b1))
-    GRAPH ?g { ?b1 ?p ?o } BIND(?b1 AS ?s)
-  } UNION {
-    VALUES ?root { }
-    GRAPH ?g1 { ?root ?p1 ?b1 } FILTER(isBlank(?b1))
-    GRAPH ?g2 { ?b1 ?p2 ?b2 } FILTER(isBlank(?b2))
-    GRAPH ?g { ?b2 ?p ?o } BIND(?b2 AS ?s)
-  } UNION {
-    VALUES ?root { }
-    GRAPH ?g1 { ?root ?p1 ?b1 } FILTER(isBlank(?b1))
-    GRAPH ?g2 { ?b1 ?p2 ?b2 } FILTER(isBlank(?b2))
-    GRAPH ?g3 { ?b2 ?p3 ?b3 } FILTER(isBlank(?b3))
-    GRAPH ?g { ?b3 ?p ?o } BIND(?b3 AS ?s)
-  } UNION {
-    VALUES ?root { }
-    GRAPH ?g1 { ?owned ?p1 ?root } FILTER(isIRI(?owned))
-    VALUES ?ownedClass { }
-    GRAPH ?g2 { ?owned a ?ownedClass }
-    GRAPH ?g { ?owned ?p ?o } BIND(?owned AS ?s)
-  } UNION {
-    VALUES ?root { }
-    GRAPH ?g1 { ?root ?p1 ?owned } FILTER(isIRI(?owned))
-    VALUES ?ownedClass { }
-    GRAPH ?g2 { ?owned a ?ownedClass }
-    GRAPH ?g { ?owned ?p ?o } BIND(?owned AS ?s)
-  }
-}
-"""
+BLANK_DEPTH = 3
+
+
+def _blank_branch(depth: int) -> str:
+    """The statements of the blank nodes ``depth`` levels below ?root (0: its own)."""
+    steps, node = ["VALUES ?root { }"], "?root"
+    for level in range(1, depth + 1):
+        steps.append(f"GRAPH ?g{level} {{ {node} ?p{level} ?b{level} }} FILTER(isBlank(?b{level}))")
+        node = f"?b{level}"
+    return "\n    ".join([*steps, f"GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s)"])
+
+
+def _owned_branch(link: str) -> str:
+    """The statements of an owned node that ``link`` ties to ?root."""
+    return "\n    ".join(["VALUES ?root { }", f"GRAPH ?g1 {{ {link} }} FILTER(isIRI(?owned))",
+                           "VALUES ?ownedClass { }", "GRAPH ?g2 { ?owned a ?ownedClass }",
+                           "GRAPH ?g { ?owned ?p ?o } BIND(?owned AS ?s)"])
+
+
+_CLOSURE_BRANCHES = (*(_blank_branch(d) for d in range(BLANK_DEPTH + 1)),
+                     _owned_branch("?owned ?p1 ?root"), _owned_branch("?root ?p1 ?owned"))
+DESCRIBE_CLOSURE = ("SELECT ?s ?p ?o ?g WHERE {\n  {\n    "
+                    + "\n  } UNION {\n    ".join(_CLOSURE_BRANCHES) + "\n  }\n}\n")
 
 DESCRIBE_INCOMING = "SELECT ?s ?p ?o ?g WHERE { VALUES ?o { } GRAPH ?g { ?s ?p ?o } } LIMIT 1000"
 
