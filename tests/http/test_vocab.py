@@ -115,3 +115,25 @@ def test_hash_iris_of_the_ontology_resolve_to_their_section(repo_client):
     assert badge["href"] == "http://localhost/ontology#Agreement"
     target = html(repo_client, "/ontology")
     assert target.find(id="Agreement") is not None
+
+
+@pytest.mark.parametrize(("lang", "headers"), [
+    ("en", ["Property", "Count", "Values", "Message"]),
+    ("fr", ["Propriété", "Nombre", "Valeurs", "Message"]),
+])
+def test_the_shapes_tables_are_headed_in_words_of_the_readers_language(repo_client, lang, headers):
+    page = html(repo_client, "/shapes", **{"Accept-Language": lang})
+    tables = page.select("table.shape-table thead")
+    assert tables, "the shapes page has no constraint table"
+    for head in tables:
+        assert [th.get_text(strip=True) for th in head.find_all("th")] == headers
+
+
+def test_no_word_of_the_site_is_shadowed_by_an_attribute_of_its_mapping():
+    """Templates read ``site.ui.key``; Jinja tries the attribute first, so a key named
+    like a mapping method (``values``, ``items``…) would print the method's repr."""
+    from server.i18n import LANGUAGES, messages
+    for lang in LANGUAGES:
+        words = messages(lang)
+        shadowed = sorted(key for key in words if hasattr(words, key))
+        assert not shadowed, f"{lang}: keys {shadowed} print a method, not a word, in templates"
