@@ -31,6 +31,7 @@ __all__ = [
     "by_extension",
     "lenient_name",
     "format_iri",
+    "file_type_iri",
     "serialize_quads",
     "serialize_results",
     "checked_statements",
@@ -141,6 +142,23 @@ def lenient_name(name: str) -> str:
     """
     cleaned = name.strip().lower()
     return LENIENT_NAMES.get(cleaned, cleaned)
+
+
+# The EU Publications Office's file types (the vocabulary DCAT-AP asks ``dct:format`` from).
+EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
+_EU_FILE_TYPE_NAMES: dict[str, str] = {
+    "ttl": "RDF_TURTLE", "jsonld": "JSON_LD", "nt": "RDF_N_TRIPLES", "rdf": "RDF_XML",
+    "trig": "RDF_TRIG", "nq": "RDF_N_QUADS",
+}
+
+
+def file_type_iri(fmt: Format) -> str | None:
+    """
+    >>> file_type_iri(TRIG)
+    'http://publications.europa.eu/resource/authority/file-type/RDF_TRIG'
+    """
+    local = _EU_FILE_TYPE_NAMES.get(fmt.name)
+    return EU_FILE_TYPES + local if local else None
 
 
 def format_iri(fmt: Format) -> str | None:

@@ -32,7 +32,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
+# Media types as DCAT-AP names them: IANA's register, written with ``http`` as DCAT-AP does.
+IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 
 # Datasets we link to with owl:sameAs, for VoID link sets: (name, label, the dataset,

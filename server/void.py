@@ -2,10 +2,12 @@
 
 Built from the snapshot's counts, the format registry and the dumps (VoID §4-6, DCAT 3
 §6.4-6.8): title, description and licence in French and English, the source
-articles, the publisher, ``void:triples``, class and property partitions, the SPARQL
-endpoint (also a ``dcat:DataService``), ``void:uriSpace``, one ``void:dataDump`` and
-one ``dcat:Distribution`` (with its SHA-256) per dump, example resources, the
-vocabularies used, link sets to Wikidata and DBpedia, and ``dcterms:modified``.
+articles (``prov:wasDerivedFrom``), the publisher, ``void:triples``, class and property
+partitions, the SPARQL endpoint (also a ``dcat:DataService``), ``void:uriSpace``, one
+``void:dataDump`` and one ``dcat:Distribution`` (with its SHA-256) per dump, example
+resources, the vocabularies used, link sets to Wikidata and DBpedia, and
+``dcterms:modified``. It conforms to DCAT-AP 3.0.0 (``dcat_ap``): media types from
+IANA's register, file types from the EU authority table, every value of its class.
 
 What the data itself states about the dataset IRI (``BASE dataset``, e.g. in
 ``data/dataset.ttl``) is kept and wins over the defaults here. The licence is the
@@ -20,9 +22,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
-from . import formats
+from . import dcat_ap, formats
 from .dumps import Dump
 from .loading import Snapshot
 from .namespaces import (
@@ -58,6 +60,8 @@ RIGHTS = {"fr": "Données réutilisables selon la licence {}.",
           "en": "Data reusable under the licence {}."}
 EXAMPLES = 3
 EXAMPLE_CLASSES = 12  # look for examples among the most populous classes only
+# What names an agent the data describes (DCAT-AP wants a foaf:name for each).
+NAME_PREDICATES = (str(FOAF.name), str(SCHEMA.name), str(RDFS.label))
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class DatasetFacts:
     sources: tuple[str, ...]
     examples: tuple[str, ...]
     link_sets: tuple[LinkSet, ...]
+    agents: dict[str, tuple[ox.Literal, ...]]  # creator/publisher IRI -> its names
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class DumpEntry:
     format: str
     label: str
     media_type: str
+    file_type: str | None  # the EU file type, where the authority table has one
     url: str
     size: int
     sha256: str
@@ -133,6 +139,7 @@ class DatasetDescription:
     link_sets: tuple[LinkSet, ...]
     dumps: tuple[DumpEntry, ...]
     own: tuple[ox.Quad, ...]
+    agents: dict[str, tuple[ox.Literal, ...]]
 
 
 def dataset_iri(base_iri: str) -> str:
@@ -155,7 +162,7 @@ def dataset_facts(snapshot: Snapshot, base_iri: str) -> DatasetFacts:
         if len(examples) == EXAMPLES:
             break
     return DatasetFacts(own=own, sources=sources, examples=tuple(examples),
-                        link_sets=_link_sets(store))
+                        link_sets=_link_sets(store), agents=_agent_names(store, own))
 
 
 def dataset_description(snapshot: Snapshot, base_iri: str, licence: str, facts: DatasetFacts,
@@ -186,6 +193,7 @@ def dataset_description(snapshot: Snapshot, base_iri: str, licence: str, facts: 
         link_sets=facts.link_sets,
         dumps=tuple(_dump_entry(d, addresses) for d in dumps),
         own=facts.own,
+        agents=facts.agents,
     )
 
 
@@ -211,7 +219,7 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
         out.add(publisher, RDF.type, FOAF.Agent)
         out.add(publisher, FOAF.name, ox.Literal(urlsplit(desc.addresses.home).netloc))
         out.add(publisher, FOAF.homepage, ox.NamedNode(desc.addresses.home))
-    out.add(me, DCTERMS.source, *map(ox.NamedNode, desc.sources))
+    out.add(me, PROV.wasDerivedFrom, *map(ox.NamedNode, desc.sources))
     out.add(me, DCTERMS.modified, ox.Literal(desc.modified.isoformat(), datatype=_xsd("dateTime")))
     out.add(me, OWL.versionInfo, ox.Literal(desc.version))
     if desc.conforms:
@@ -255,10 +263,13 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
         out.add(me, VOID.subset, node)
         out.add(node, RDF.type, VOID.Linkset)
         out.add(node, RDFS.label, ox.Literal(f"owl:sameAs → {link_set.label}"))
+        out.add(node, VOID.target, me, ox.NamedNode(link_set.target))
         out.add(node, VOID.subjectsTarget, me)
         out.add(node, VOID.objectsTarget, ox.NamedNode(link_set.target))
         out.add(node, VOID.linkPredicate, ox.NamedNode(str(OWL.sameAs)))
         out.add(node, VOID.triples, _integer(link_set.links))
+    out.quads.extend(dcat_ap.agent_names(out.quads, desc.agents))
+    out.quads.extend(dcat_ap.typed_values(out.quads))
     return out.quads
 
 
@@ -272,7 +283,8 @@ def _distribution(out: _Builder, me: ox.NamedNode, dump: DumpEntry, licence: ox.
     out.add(url, DCAT.accessURL, url)
     out.add(url, DCAT.mediaType, ox.NamedNode(IANA_MEDIA_TYPES[dump.media_type]))
     out.add(url, DCAT.compressFormat, ox.NamedNode(IANA_MEDIA_TYPES["application/gzip"]))
-    out.add(url, DCTERMS["format"], ox.Literal(dump.media_type))
+    if dump.file_type:
+        out.add(url, DCTERMS["format"], ox.NamedNode(dump.file_type))
     out.add(url, DCAT.byteSize, ox.Literal(str(dump.size), datatype=_xsd("nonNegativeInteger")))
     out.add(url, DCTERMS.license, licence)
     out.add(url, VOID.triples, _integer(dump.statements))
@@ -344,8 +356,19 @@ def _link_sets(store) -> tuple[LinkSet, ...]:
     return tuple(found)
 
 
+def _agent_names(store, own: Iterable[ox.Quad]) -> dict[str, tuple[ox.Literal, ...]]:
+    """The names the data gives each agent the dataset names by IRI (creator, publisher)."""
+    agents = {q.object.value for q in own
+              if q.predicate.value in dcat_ap.AGENT_LINKS and isinstance(q.object, ox.NamedNode)}
+    return {agent: tuple(sorted({q.object for q in store.describe(agent)
+                                 if q.subject.value == agent and isinstance(q.object, ox.Literal)
+                                 and q.predicate.value in NAME_PREDICATES},
+                                key=lambda name: (name.language or "", name.value)))
+            for agent in sorted(agents) if store.exists(agent)}
+
+
 def _dump_entry(dump: Dump, addresses: Addresses) -> DumpEntry:
     fmt = formats.by_name(dump.format)
     return DumpEntry(format=dump.format, label=fmt.label, media_type=fmt.media_type,
-                     url=addresses.dumps[dump.format], size=dump.size, sha256=dump.sha256,
-                     statements=dump.statements)
+                     file_type=formats.file_type_iri(fmt), url=addresses.dumps[dump.format],
+                     size=dump.size, sha256=dump.sha256, statements=dump.statements)

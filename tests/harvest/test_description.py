@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, VOID
 
 from server import formats
 
@@ -102,10 +102,15 @@ def test_the_endpoint_is_a_data_service(client):
 
 def test_link_sets_count_same_as_by_target_and_sources_are_the_articles(client_for):
     graph = turtle(client_for({"links.ttl": LINKS}))
+    link_sets = [s for s in graph.objects(ME, VOID.subset) if (s, RDF.type, VOID.Linkset) in graph]
     counts = {graph.value(s, VOID.objectsTarget): graph.value(s, VOID.triples).toPython()
-              for s in graph.objects(ME, VOID.subset) if (s, RDF.type, VOID.Linkset) in graph}
+              for s in link_sets}
     assert counts == {URIRef("https://www.wikidata.org/"): 2, URIRef("https://dbpedia.org/"): 1}
-    assert set(graph.objects(ME, DCTERMS.source)) == {URIRef(f"{TINY}id/article/sketch")}
+    for link_set in link_sets:
+        assert set(graph.objects(link_set, VOID.target)) == {
+            ME, graph.value(link_set, VOID.objectsTarget)}
+        assert graph.value(link_set, VOID.linkPredicate) == OWL.sameAs
+    assert set(graph.objects(ME, PROV.wasDerivedFrom)) == {URIRef(f"{TINY}id/article/sketch")}
 
 
 def test_what_the_data_states_about_the_dataset_wins(client_for):
