@@ -45,6 +45,7 @@ __all__ = [
     "dataset_iri",
     "dataset_facts",
     "dataset_description",
+    "publisher_name",
     "void_quads",
 ]
 
@@ -197,6 +198,11 @@ def dataset_description(snapshot: Snapshot, base_iri: str, licence: str, facts: 
     )
 
 
+def publisher_name(addresses: Addresses) -> str:
+    """The publisher when the data names none: this server, by its host."""
+    return urlsplit(addresses.home).netloc
+
+
 def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
     """The description as quads in the default graph."""
     out = _Builder()
@@ -217,7 +223,7 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
         publisher = ox.BlankNode()
         out.add(me, DCTERMS.publisher, publisher)
         out.add(publisher, RDF.type, FOAF.Agent)
-        out.add(publisher, FOAF.name, ox.Literal(urlsplit(desc.addresses.home).netloc))
+        out.add(publisher, FOAF.name, ox.Literal(publisher_name(desc.addresses)))
         out.add(publisher, FOAF.homepage, ox.NamedNode(desc.addresses.home))
     out.add(me, PROV.wasDerivedFrom, *map(ox.NamedNode, desc.sources))
     out.add(me, DCTERMS.modified, ox.Literal(desc.modified.isoformat(), datatype=_xsd("dateTime")))

@@ -39,6 +39,17 @@ DISTINCT_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 QUADS = "SELECT ?s ?p ?o ?g WHERE { VALUES ?g { } GRAPH ?g { ?s ?p ?o } }"
 
+# What some graphs (the articles') state of time and place: a dataset's coverage.
+LITERALS_OF_TYPE = """
+SELECT DISTINCT ?value WHERE {
+  VALUES ?g { } VALUES ?type { }
+  GRAPH ?g { ?s ?p ?value }
+  FILTER(isLiteral(?value) && DATATYPE(?value) = ?type)
+}
+"""
+
+INSTANCES_IN = "SELECT DISTINCT ?s WHERE { VALUES ?g { } VALUES ?class { } GRAPH ?g { ?s a ?class } }"
+
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"

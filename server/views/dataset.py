@@ -9,11 +9,13 @@ their length, a strong ETag (their SHA-256) and range support.
 from __future__ import annotations
 
 import base64
+import json
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
-from .. import dumps, formats, harvest, urls, void
+from .. import dumps, formats, harvest, schemaorg, urls, void
 from ..cache import Memo
+from ..describe import sources
 from ..errors import ResourceNotFound
 from ..formats import HTML, TURTLE, Format
 from ..http import etag_for, representation
@@ -21,6 +23,7 @@ from ..loading import Snapshot
 from ..negotiation import negotiate, pick_language
 from ..publisher import publisher
 from ..store.registry import dump_root
+from ..terms import embed_json
 
 bp = Blueprint("dataset", __name__)
 
@@ -31,6 +34,7 @@ PAGE_ENDPOINT = "resources.page"
 GRAPH_ENDPOINT = "graphs.graph"
 _FACTS: Memo[void.DatasetFacts] = Memo(4)
 _KEYS: Memo[list] = Memo(4)
+_COVERAGE: Memo[schemaorg.Coverage] = Memo(4)
 
 
 @bp.get("/dataset", endpoint="void")
@@ -45,7 +49,7 @@ def description(ext: str | None = None) -> Response:
         lang = pick_language(request.accept_languages, ["fr", "en"], "en")
         page = render_template("dataset.html", page=desc, lang=lang, alternates=links,
                                formats=_format_links("dataset.void"), sizes=_size,
-                               href=urls.local_href)
+                               href=urls.local_href, markup=_markup(snapshot, desc))
         return _html(page, links)
     body = formats.serialize_quads(void.void_quads(desc), fmt, snapshot.prefixes)
     return representation(body, fmt, links=links)
@@ -150,6 +154,20 @@ def _description(snapshot: Snapshot) -> void.DatasetDescription:
     produced = _cache().produce_all(snapshot.store, snapshot.version, snapshot.prefixes)
     return void.dataset_description(snapshot, settings.base_iri, settings.licence, facts,
                                     addresses, produced)
+
+
+def landing_markup(snapshot: Snapshot) -> str:
+    """The schema.org ``Dataset`` that the landing pages (``/``, ``/dataset``) embed."""
+    return _markup(snapshot, _description(snapshot))
+
+
+def _markup(snapshot: Snapshot, desc: void.DatasetDescription) -> str:
+    def read() -> schemaorg.Coverage:
+        articles = [s.graph for s in sources(snapshot).ordered() if s.role == "article"]
+        return schemaorg.coverage(snapshot.store, articles)
+
+    covered = _COVERAGE.get(snapshot.version, "coverage", read)
+    return embed_json(json.dumps(schemaorg.dataset_markup(desc, covered), ensure_ascii=False))
 
 
 def _keys(snapshot: Snapshot) -> list:

@@ -20,6 +20,7 @@ from ..negotiation import negotiate
 from ..pages import home_page
 from ..publisher import publisher
 from .common import has_endpoint, html_response, reader_language, rendered, site_context
+from .dataset import landing_markup
 
 bp = Blueprint("site", __name__)
 bp.app_context_processor(site_context)
@@ -60,6 +61,7 @@ def home():
             "languages": [(code, urls.absolute("site.home", lang=code)) for code in LANGUAGES],
             "data_links": [(name, url_for(endpoint)) for name, endpoint in DATA_LINKS
                            if has_endpoint(endpoint)],
+            "dataset_markup": landing_markup(snapshot) if has_endpoint("dataset.void") else None,
         }
 
     links = ([(urls.absolute("dataset.void"), "describedby", TURTLE.media_type)]
