@@ -35,8 +35,10 @@ from .namespaces import (
     SD,
     SPARQL_PROTOCOL,
     SPDX,
+    STANDARD_PREFIXES,
 )
 from .store import queries
+from .vocabulary import curie
 
 __all__ = [
     "Addresses",
@@ -79,10 +81,13 @@ class Addresses:
 
 @dataclass(frozen=True)
 class LinkSet:
+    """The links of one predicate from this dataset to another (VoID §5, ``void:Linkset``)."""
+
     name: str
     label: str
     target: str
     links: int
+    predicate: str = str(OWL.sameAs)
 
 
 @dataclass(frozen=True)
@@ -268,11 +273,12 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
         node = ox.NamedNode(f"{desc.iri}#links-{link_set.name}")
         out.add(me, VOID.subset, node)
         out.add(node, RDF.type, VOID.Linkset)
-        out.add(node, RDFS.label, ox.Literal(f"owl:sameAs → {link_set.label}"))
+        label = f"{curie(link_set.predicate, STANDARD_PREFIXES)} → {link_set.label}"
+        out.add(node, RDFS.label, ox.Literal(label))
         out.add(node, VOID.target, me, ox.NamedNode(link_set.target))
         out.add(node, VOID.subjectsTarget, me)
         out.add(node, VOID.objectsTarget, ox.NamedNode(link_set.target))
-        out.add(node, VOID.linkPredicate, ox.NamedNode(str(OWL.sameAs)))
+        out.add(node, VOID.linkPredicate, ox.NamedNode(link_set.predicate))
         out.add(node, VOID.triples, _integer(link_set.links))
     out.quads.extend(dcat_ap.agent_names(out.quads, desc.agents))
     out.quads.extend(dcat_ap.typed_values(out.quads))
@@ -352,6 +358,7 @@ def _instances(store, cls: str, limit: int = 50) -> tuple[str, ...]:
 
 
 def _link_sets(store) -> tuple[LinkSet, ...]:
+    """How many distinct ``owl:sameAs`` links go to each dataset of ``LINK_TARGETS``."""
     targets = [s["o"].value for s in store.query(
         queries.bind(queries.SAME_AS, link=[ox.NamedNode(str(OWL.sameAs))]))]
     found = []

@@ -140,3 +140,12 @@ def test_the_html_page_lists_dumps_with_checksums(client):
     assert len(rows) == 3
     assert all(len(row.select_one("code.checksum").text) == 64 for row in rows)
     assert page.select_one('a[rel="license"]')["href"].startswith("https://creativecommons.org/")
+
+
+def test_the_html_page_counts_the_links_to_each_dataset(client_for):
+    client = client_for({"links.ttl": LINKS})
+    page = BeautifulSoup(client.get("/dataset", headers={"Accept": "text/html"}).data,
+                         "html.parser")
+    rows = {row.select("td")[0].text: (row.select("td")[1].text, int(row.select("td")[2].text))
+            for row in page.select("table.link-sets tbody tr")}
+    assert rows == {"Wikidata": (str(OWL.sameAs), 2), "DBpedia": (str(OWL.sameAs), 1)}
