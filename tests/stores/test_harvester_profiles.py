@@ -1,13 +1,16 @@
-"""The dataset description conforms to DCAT-AP 3.0.0, checked with SEMIC's own shapes
-(``tests/fixtures/dcat-ap``) by pySHACL, on every store and on the repository's data
-served over a real socket: what the European data portal's harvester checks."""
+"""What the harvesters read, on every store: the description conforms to DCAT-AP 3.0.0,
+checked with SEMIC's own shapes (``tests/fixtures/dcat-ap``) by pySHACL, also on the
+repository's data served over a real socket (what the European data portal checks); the
+landing pages embed the schema.org ``Dataset`` (what Google Dataset Search reads)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import requests
+from bs4 import BeautifulSoup
 from pyshacl import validate
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, SH
@@ -61,3 +64,15 @@ def test_the_shapes_bite_on_the_description_as_it_was(live_url, dcat_ap_shapes):
     graph.remove((None, RDF.type, DCTERMS.LicenseDocument))
     results = dcat_ap_results(graph.serialize(format="turtle").encode(), dcat_ap_shapes)
     assert results and all("license" in r for r in results)
+
+
+@pytest.mark.parametrize("path", ["/", "/dataset"])
+def test_the_landing_pages_embed_the_dataset_on_every_store(backend_client, path):
+    response = backend_client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    (script,) = BeautifulSoup(response.data, "html.parser").select(
+        'script[type="application/ld+json"]')
+    dataset = json.loads(script.string)
+    assert dataset["@type"] == "Dataset" and dataset["@id"].endswith("/dataset")
+    assert {d["encodingFormat"] for d in dataset["distribution"]} == {
+        "text/turtle", "application/trig", "application/n-quads"}
