@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app
 
@@ -33,6 +34,7 @@ class ReloadOutcome:
     reloaded: bool
     version: str
     message: str
+    at: datetime
 
 
 class Publisher:
@@ -50,6 +52,7 @@ class Publisher:
         self._open = opener
         self._lock = threading.Lock()
         self._next_attempt = 0.0
+        self.refused: ReloadOutcome | None = None  # the last reload, if it was refused
 
     @property
     def snapshot(self) -> Snapshot:
@@ -71,7 +74,11 @@ class Publisher:
             return self._snapshot
 
     def reload(self) -> ReloadOutcome:
-        """Load the configured data again; publish it only if it conforms."""
+        """Load the configured data again; publish it only if it conforms and opens.
+
+        Whatever goes wrong is refused, logged and kept in ``refused`` (``/healthz``
+        shows it): in a gunicorn master, an exception here would stop the server.
+        """
         with self._lock:
             try:
                 fresh = self._open(self.settings)
@@ -79,13 +86,32 @@ class Publisher:
                 details = [str(error)]
                 if isinstance(error, DatasetInvalid):
                     details += [r.line() for r in error.report.violations]
-                current = self._snapshot.version if self._snapshot else "(none)"
-                log.error("reload refused, still serving version %s: %s",
-                          current, "\n  ".join(details))
-                return ReloadOutcome(False, current, "\n".join(details))
+                return self._refuse(details)
+            except Exception as error:  # noqa: BLE001 -- see the docstring
+                log.exception("reload failed unexpectedly")
+                return self._refuse([f"{type(error).__name__}: {error}"])
             self._snapshot = fresh
+            self.refused = None
             log.info("reloaded: now serving version %s", fresh.version)
-            return ReloadOutcome(True, fresh.version, "reloaded")
+            return ReloadOutcome(True, fresh.version, "reloaded", datetime.now(UTC))
+
+    def _refuse(self, details: list[str]) -> ReloadOutcome:
+        current = self._snapshot.version if self._snapshot else "(none)"
+        log.error("reload refused, still serving version %s: %s", current,
+                  "\n  ".join(details))
+        self.refused = ReloadOutcome(False, current, "\n".join(details),
+                                     datetime.now(UTC).replace(microsecond=0))
+        return self.refused
+
+    def after_fork(self) -> None:
+        """Open the served store in this freshly forked server process, before requests
+        come (a store whose handles cannot cross a fork opens them here)."""
+        attach = getattr(self._snapshot.store, "attach", None) if self._snapshot else None
+        if attach is not None:
+            try:
+                attach()
+            except (StoreUnavailable, StoreUnusable) as error:  # /healthz and pages say so
+                log.error("this server process cannot read the store: %s", error)
 
 
 def publisher() -> Publisher:

@@ -2,8 +2,9 @@
 
 ``preload_app`` loads and validates before the workers fork, so they share the data
 copy-on-write. On SIGHUP gunicorn calls ``on_reload`` in the master, which reloads
-the publisher (refusing invalid data), then forks fresh workers from it: each worker
-serves one whole version, never a mixture.
+the publisher (refusing invalid data, or a store that does not open), then forks fresh
+workers from it: each worker serves one whole version, never a mixture. Each worker opens
+the store's files itself as it starts (``post_fork``; see ``store.ondisk``).
 """
 
 from __future__ import annotations
@@ -39,9 +40,14 @@ class GunicornServer(BaseApplication):
                 self.cfg.set(key, value)
         self.cfg.set("preload_app", True)
         self.cfg.set("on_reload", self._on_reload)
+        self.cfg.set("post_fork", self._post_fork)
 
     def load(self) -> Flask:
         return self.application
 
     def _on_reload(self, arbiter) -> None:
         self.application.extensions["publisher"].reload()
+
+    def _post_fork(self, arbiter, worker) -> None:
+        """Each worker opens the store for itself: the master never opens an on-disk one."""
+        self.application.extensions["publisher"].after_fork()

@@ -19,7 +19,12 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import select
 import shutil
+import signal
+import threading
+import warnings
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +36,7 @@ import pyoxigraph as ox
 from ..loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
 from ..settings import Settings
 from ..validation import ValidationReport
-from . import StoreUnusable
+from . import StoreUnavailable, StoreUnusable
 from .embedded import EmbeddedStore
 from .manifest import Manifest, read_manifest, write_manifest
 
@@ -41,36 +46,103 @@ __all__ = ["OnDiskStore", "LoadOutcome", "location", "load", "publish", "open_sn
 log = logging.getLogger(__name__)
 
 SCHEME = "oxigraph"
-KEEP_GENERATIONS = 2  # the served one and the one before, which a worker may still hold
+KEEP_GENERATIONS = 2  # the newest ones; older ones too while a server holds them
+READERS_FILE = "readers.lock"  # every server process holding the generation has it locked
+PROBE_SECONDS = 60  # how long opening a generation may take before it counts as unusable
 
 
 class OnDiskStore(EmbeddedStore):
     """The embedded store over a read-only on-disk generation.
 
-    A process forked from the server (the SPARQL query workers) closes the descriptors
-    it inherits, and with them the database's files; so each process opens the store
-    for itself on first use (about 10 ms), and keeps the inherited handle unused: closing
-    it would close descriptor numbers that now belong to something else.
+    The database engine under Oxigraph (RocksDB) keeps process-wide state from the first
+    database a process opens, and a process forked after that crashes as it exits
+    (SIGSEGV in its exit handlers). So a server that forks never opens a generation
+    itself: the handle opens on first use in the process that reads it (a gunicorn
+    worker opens it as it starts, ``wsgi``), and a forked child forgets the handle it
+    inherited. It keeps it unused, never closed: the SPARQL query processes close the
+    descriptors they inherit, and closing the handle would close numbers that now belong
+    to something else.
+
+    Every process that holds the generation, opened or not, holds a shared lock on its
+    ``readers`` file (inherited across forks), so that ``ldpub load`` never removes a
+    generation that a server still reads or may still fork workers for.
     """
 
     _inherited: list[ox.Store] = []
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._pid = os.getpid()
-        super().__init__(ox.Store.read_only(str(path)))
+        self._opened: ox.Store | None = None
+        self._opening = threading.Lock()
+        _hold(self)
+        _HANDLES.add(self)
 
     @property
     def _store(self) -> ox.Store:  # read by every EmbeddedStore method
-        if os.getpid() != self._pid:
-            self._inherited.append(self._opened)
-            self._opened = ox.Store.read_only(str(self.path))
-            self._pid = os.getpid()
-        return self._opened
+        return self._opened or self.attach()
 
     @_store.setter
-    def _store(self, store: ox.Store) -> None:
-        self._opened = store
+    def _store(self, store: ox.Store) -> None:  # set by EmbeddedStore.__init__ in ``attach``
+        self._handle = store
+
+    def attach(self) -> ox.Store:
+        """This process's handle on the generation, opened now if need be.
+
+        Raises:
+            StoreUnavailable: the generation cannot be opened (removed or damaged).
+        """
+        with self._opening:
+            if self._opened is None:
+                try:
+                    EmbeddedStore.__init__(self, ox.Store.read_only(str(self.path)))
+                except (OSError, RuntimeError) as error:
+                    log.error("cannot open the store generation %s: %s", self.path, error)
+                    raise StoreUnavailable(f"the store cannot be read: {error}") from None
+                self._opened = self._handle  # only now: other threads use it at once
+            return self._opened
+
+    def verify(self) -> None:
+        """Raise ``StoreUnavailable`` unless this generation can be read here and opened
+        by the processes a server forks."""
+        if not (self.path / "CURRENT").is_file():
+            raise StoreUnavailable(f"the store generation {self.path.parent} was removed")
+        try:
+            next(self._store.quads_for_pattern(None, None, None, None), None)
+        except (OSError, RuntimeError) as error:
+            raise StoreUnavailable(f"the store cannot be read: {error}") from None
+
+    def _forget(self) -> None:
+        if self._opened is not None:
+            self._inherited.append(self._opened)
+            self._opened = None
+            self._opening = threading.Lock()
+
+
+_HANDLES: weakref.WeakSet[OnDiskStore] = weakref.WeakSet()
+
+
+def _forget_inherited_handles() -> None:
+    for store in list(_HANDLES):
+        store._forget()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_handles)
+
+
+def _hold(store: OnDiskStore) -> None:
+    """Take a shared lock on the generation's ``readers`` file, held while the store lives
+    (and by the processes forked meanwhile, which share the descriptor)."""
+    generation = store.path.parent
+    try:  # ``ldpub load`` makes the file; a generation loaded by an older version has none
+        readers = os.open(generation / READERS_FILE, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise StoreUnusable(f"{generation}: the generation was removed; "
+                            "open the store again") from None
+    except OSError as error:
+        log.warning("%s: not protected from removal by later loads: %s", generation, error)
+        return
+    weakref.finalize(store, os.close, readers)
+    fcntl.flock(readers, fcntl.LOCK_SH)
 
 
 @dataclass(frozen=True)
@@ -116,11 +188,13 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
     root = location(settings)
     (root / "generations").mkdir(parents=True, exist_ok=True)
     with _exclusive(root):
+        _remove_partials(root)
         name = f"{started.strftime('%Y%m%dT%H%M%S%fZ')}-{staged.version}"
         final = root / "generations" / name
         partial = root / "generations" / f".{name}.partial"
         try:
             partial.mkdir()
+            (partial / READERS_FILE).touch()
             disk = ox.Store(str(partial / "oxigraph"))
             disk.bulk_extend(staged.store.quads_for_pattern(None, None, None, None))
             disk.flush()
@@ -156,7 +230,11 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
 
 
 def open_snapshot(settings: Settings) -> Snapshot:
-    """The store's current generation, opened read-only, with its recorded metadata.
+    """The store's current generation, checked readable, with its recorded metadata.
+
+    The generation is opened and read in a short-lived child process, never in this one
+    (see ``OnDiskStore``): a reload in a gunicorn master refuses a damaged generation and
+    keeps serving the last good one.
 
     Raises:
         StoreUnusable: nothing loaded yet, a damaged store, or one loaded for another base IRI.
@@ -166,16 +244,14 @@ def open_snapshot(settings: Settings) -> Snapshot:
     if not current.exists():
         raise StoreUnusable(f"{root}: no data loaded yet; run `ldpub load --store {settings.store}`")
     folder = current.resolve()  # pin the generation: a later swap does not move this server
+    store = OnDiskStore(folder / "oxigraph")
     manifest = read_manifest(folder)
     if manifest.base_iri != settings.base_iri:
         raise StoreUnusable(f"{root} holds data for the base IRI {manifest.base_iri}, "
                             f"not {settings.base_iri}")
-    try:
-        store = OnDiskStore(folder / "oxigraph")
-    except OSError as error:
-        raise StoreUnusable(f"{folder}: the store cannot be opened: {error}") from None
+    _probe(store.path, set(manifest.stats.graphs))
     staged = Staged(
-        store=store.oxigraph,
+        store=None,
         files=tuple(SourceFile(Path(f["path"]), f["role"], f["graph"]) for f in manifest.files),
         data_graphs=manifest.data_graphs,
         derived_graph=manifest.derived_graph,
@@ -188,6 +264,52 @@ def open_snapshot(settings: Settings) -> Snapshot:
     return Snapshot(store=store, version=manifest.version,
                     loaded_at=manifest.loaded_at, report=manifest.report, staged=staged,
                     stats=manifest.stats)
+
+
+def _probe(path: Path, graphs: set[str]) -> None:
+    """Open the generation in a child process and read its graph names, as a server's
+    workers will; raise ``StoreUnusable`` with what went wrong."""
+    reader, writer = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns about forking a threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child only reports, and leaves without running any exit handler
+        code = 1
+        try:
+            os.close(reader)
+            os.write(writer, _problem_of(path, graphs).encode()[:4096])
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    try:
+        problem = _answer(reader, pid)
+    finally:
+        os.close(reader)
+    if problem:
+        raise StoreUnusable(f"{path.parent}: the store cannot be opened: {problem}")
+
+
+def _answer(reader: int, pid: int) -> str:
+    """What the probing child reported, once it has left."""
+    if not select.select([reader], [], [], PROBE_SECONDS)[0]:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return f"opening it took more than {PROBE_SECONDS} s"
+    problem = os.read(reader, 4096).decode(errors="replace")
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return problem or (f"the process reading it ended with {code}" if code else "")
+
+
+def _problem_of(path: Path, graphs: set[str]) -> str:
+    """What stops reading the generation at ``path``, or an empty string."""
+    try:
+        store = ox.Store.read_only(str(path))
+        found = {g.value for g in store.named_graphs()}
+    except Exception as error:  # noqa: BLE001 -- any failure is the answer
+        return f"{type(error).__name__}: {error}"
+    missing = graphs - found
+    return f"{len(missing)} recorded graph(s) missing, e.g. {min(missing)}" if missing else ""
 
 
 @contextmanager
@@ -222,16 +344,48 @@ def _point_current(root: Path, generation: Path) -> None:
         os.close(descriptor)
 
 
+def _remove_partials(root: Path) -> None:
+    """Remove what killed loads left. Called under the load lock: no other load is
+    writing, and a load that died released the lock with its process."""
+    for partial in (root / "generations").glob(".*.partial"):
+        log.warning("removing %s, left by a load that did not finish", partial)
+        shutil.rmtree(partial, ignore_errors=True)
+
+
 def _prune(root: Path) -> None:
-    """Drop generations (and their dumps) older than the last ``KEEP_GENERATIONS``."""
+    """Drop generations (and their dumps) older than the last ``KEEP_GENERATIONS``,
+    except those a server still holds."""
     generations = sorted(p for p in (root / "generations").iterdir()
                          if p.is_dir() and not p.name.startswith("."))
     kept = generations[-KEEP_GENERATIONS:]
     for old in generations[:-KEEP_GENERATIONS]:
-        shutil.rmtree(old, ignore_errors=True)
+        if not _remove_unless_held(old):
+            kept.append(old)
     versions = {p.name.rsplit("-", 1)[-1] for p in kept}
     dumps = root / "dumps"
     if dumps.is_dir():
         for folder in dumps.iterdir():
             if folder.is_dir() and folder.name not in versions:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_unless_held(generation: Path) -> bool:
+    """Remove the generation unless a server process holds its readers lock.
+
+    The exclusive lock is kept while the folder goes, so a server opening it meanwhile
+    waits, then finds it gone (and keeps what it serves)."""
+    try:
+        readers = (generation / READERS_FILE).open("rb")
+    except FileNotFoundError:  # loaded by an older version, which took no lock
+        readers = None
+    try:
+        if readers is not None:
+            fcntl.flock(readers, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(generation, ignore_errors=True)
+        return True
+    except BlockingIOError:
+        log.info("keeping %s: a server still reads it", generation)
+        return False
+    finally:
+        if readers is not None:
+            readers.close()

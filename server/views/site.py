@@ -71,7 +71,16 @@ def home():
 
 @bp.get("/healthz")
 def health():
-    snapshot = publisher().snapshot
-    return jsonify(status="ok", version=snapshot.version, triples=snapshot.stats.triples,
-                   loaded=snapshot.loaded_at.isoformat(),
-                   store=publisher().settings.store.split(":", 1)[0])
+    """The version served; 503 when this process cannot read its store (the error path
+    of ``StoreUnavailable``); and the last reload, when it was refused."""
+    served = publisher()
+    snapshot = served.snapshot
+    verify = getattr(snapshot.store, "verify", None)  # a store that can fail under us
+    if verify is not None:
+        verify()
+    body = {"status": "ok", "version": snapshot.version, "triples": snapshot.stats.triples,
+            "loaded": snapshot.loaded_at.isoformat(), "store": served.settings.store.split(":", 1)[0]}
+    if served.refused is not None:
+        body["reload_refused"] = {"at": served.refused.at.isoformat(),
+                                  "reason": served.refused.message}
+    return jsonify(body)

@@ -10,11 +10,17 @@
   agreeing; the old version stops being served.
 - ``ldpub load`` on a full disk (a 1 MiB tmpfs) or with an unreadable data file: exit 2,
   the served generation untouched, no partial generation left, servers keep serving.
+- The on-disk store's generations: a reload onto a damaged one keeps the last good one
+  served and says why on ``/healthz``; loads never remove a generation a server holds,
+  and ``/healthz`` answers 503 for one removed by hand; a killed load leaves nothing
+  once the next load has run, and never loses what a concurrent load is writing;
+  workers exit cleanly (no SIGSEGV) on SIGTERM and SIGHUP.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -322,6 +328,13 @@ def no_partial_generation(root: Path) -> bool:
     return not [p for p in (root / "generations").iterdir() if p.name.startswith(".")]
 
 
+def add_labels(dataset: Path, count: int) -> None:
+    """Make the dataset larger, so that writing it to a store takes a while."""
+    lines = (f'<{BASE}id/concept/c{i}> <http://www.w3.org/2000/01/rdf-schema#label> '
+             f'"label {i} of a dataset larger than the tiny one" .' for i in range(count))
+    (dataset / "data" / "big.nt").write_text("\n".join(lines) + "\n")
+
+
 def served_version(flags: list[str]) -> str:
     import json
 
@@ -384,12 +397,198 @@ def test_a_full_disk_during_load_leaves_the_previous_store_intact(tiny_copy, sma
     first = ldpub("load", *flags)
     assert first.returncode == 0, first.stderr
     generation, version = current_generation(root), served_version(flags)
-    lines = (f'<{BASE}id/concept/c{i}> <http://www.w3.org/2000/01/rdf-schema#label> '
-             f'"label {i} of a dataset larger than the disk" .' for i in range(15_000))
-    (tiny_copy / "data" / "big.nt").write_text("\n".join(lines) + "\n")
+    add_labels(tiny_copy, 15_000)
     failed = ldpub("load", *flags)
     assert failed.returncode == 2, failed.stderr
     assert "No space left on device" in failed.stderr
     assert current_generation(root) == generation
     assert no_partial_generation(root)
     assert served_version(flags) == version
+
+
+# --- the on-disk store's generations
+
+
+def health(server) -> dict:
+    return requests.get(server.url + "/healthz", timeout=30).json()
+
+
+def rename_ada(dataset: Path, name: str) -> None:
+    alpha = dataset / "data" / "alpha.ttl"
+    alpha.write_text(alpha.read_text().replace("Augusta Ada King", name))
+
+
+def loaded(flags: list[str]) -> Path:
+    """Run ``ldpub load``; the generation it made current."""
+    result = ldpub("load", *flags)
+    assert result.returncode == 0, result.stderr
+    return Path(os.path.realpath(Path(flags[-1].split(":", 1)[1]) / "current"))
+
+
+def damage(generation: Path, pattern: str) -> None:
+    """Overwrite the middle third of the store's files matching ``pattern``."""
+    files = list((generation / "oxigraph").glob(pattern))
+    assert files, pattern
+    for path in files:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.seek(size // 3)
+            handle.write(b"\xff" * max(16, size // 3))
+
+
+@pytest.mark.parametrize("pattern", ["MANIFEST-*", "*.sst"])
+def test_a_reload_onto_a_damaged_generation_keeps_the_last_good_one_and_says_why(
+        soak, tiny_copy, tmp_path, pattern):
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{tmp_path / 'store'}"]
+    loaded(flags)
+    with soak.Server(flags, workers=2, threads=2, folder=tmp_path / "serve") as server:
+        good = health(server)["version"]
+        rename_ada(tiny_copy, "Augusta Ada Byron")
+        damage(loaded(flags), pattern)
+        server.signal(signal.SIGHUP)
+        eventually(lambda: "reload_refused" in health(server), 30, "the refusal is reported")
+        assert server.process.poll() is None, "the master is still running"
+        report = health(server)
+        assert report["version"] == good and report["status"] == "ok"
+        assert "Corruption" in report["reload_refused"]["reason"]
+        page = requests.get(server.url + ADA + ".nt", timeout=30)
+        assert page.status_code == 200 and "Augusta Ada King" in page.text
+        print(f"damaged {pattern}: reload refused with {report['reload_refused']['reason']!r}")
+
+        rename_ada(tiny_copy, "Ada King")  # a good load again: the next reload takes it
+        fixed = loaded(flags)
+        server.signal(signal.SIGHUP)
+        eventually(lambda: health(server)["version"] == fixed.name.rsplit("-", 1)[1], 60,
+                   "the next good generation is served")
+        assert "reload_refused" not in health(server)
+    assert "reload refused, still serving version " + good in server.log.read_text()
+
+
+def test_loads_without_a_reload_never_remove_the_generation_a_server_reads(
+        soak, tiny_copy, tmp_path):
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{tmp_path / 'store'}"]
+    served = loaded(flags)
+    sparql = {"query": f"ASK {{ <{BASE}id/person/ada-lovelace> ?p ?o }}"}
+    with soak.Server(flags, workers=2, threads=2, folder=tmp_path / "serve") as server:
+        version = health(server)["version"]
+        for name in ("Augusta Ada Byron", "Ada Byron", "Ada King"):
+            rename_ada(tiny_copy, name)
+            loaded(flags)
+        assert served.is_dir(), "the served generation is kept while servers hold it"
+        os.kill(server.workers()[0], signal.SIGTERM)  # a replacement opens it afresh
+        eventually(lambda: len(server.workers()) == 2, 30, "the worker is replaced")
+        for _ in range(6):  # both workers, and fresh query processes
+            assert health(server)["version"] == version
+            assert requests.get(server.url + ADA + ".ttl", timeout=30).status_code == 200
+            answer = requests.get(server.url + "/sparql", params=sparql, timeout=30,
+                                  headers={"Accept": "application/sparql-results+json"})
+            assert answer.status_code == 200 and answer.json()["boolean"] is True
+        server.signal(signal.SIGHUP)
+        eventually(lambda: health(server)["version"] != version, 60, "the reload")
+        eventually(lambda: len(server.workers()) == 2, 60, "the old workers leave")
+        newest = loaded(flags)  # the one this load replaces is still served: kept
+        assert not served.exists(), "released by every process, then removed"
+        assert requests.get(server.url + ADA + ".ttl", timeout=30).status_code == 200
+    assert newest.is_dir()
+
+
+def test_healthz_answers_503_for_a_store_it_cannot_read(soak, tiny_copy, tmp_path):
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{tmp_path / 'store'}"]
+    served = loaded(flags)
+    with soak.Server(flags, workers=2, threads=2, folder=tmp_path / "serve") as server:
+        assert requests.get(server.url + "/healthz", timeout=30).status_code == 200
+        shutil.rmtree(served)  # by hand, behind the server's back
+        for _ in range(4):
+            answer = requests.get(server.url + "/healthz", timeout=30,
+                                  headers={"Accept": "application/json"})
+            assert answer.status_code == 503
+            assert "was removed" in answer.json()["message"]
+            assert int(answer.headers["Retry-After"]) > 0
+        loaded(flags)
+        server.signal(signal.SIGHUP)
+        eventually(lambda: requests.get(server.url + "/healthz", timeout=30).ok, 60,
+                   "a reload onto a new load heals it")
+
+
+def partials(root: Path) -> list[Path]:
+    return list((root / "generations").glob(".*.partial"))
+
+
+def start_load(flags: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "server", "load", *flags], cwd=REPOSITORY,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def caught_writing(load: subprocess.Popen, root: Path) -> list[Path]:
+    """Stop (SIGSTOP) the load as soon as it writes its generation; what it writes."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and load.poll() is None:
+        found = partials(root)
+        if found:
+            load.send_signal(signal.SIGSTOP)
+            return found
+        time.sleep(0.005)
+    pytest.fail(f"the load ended before it was seen writing: {load.communicate()[1][-500:]}")
+
+
+def test_a_killed_load_leaves_nothing_once_the_next_load_has_run(tiny_copy, tmp_path):
+    root = tmp_path / "store"
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{root}"]
+    loaded(flags)
+    add_labels(tiny_copy, 20_000)
+    killed = start_load(flags)
+    left = caught_writing(killed, root)
+    killed.kill()
+    killed.communicate(timeout=30)
+    assert partials(root) == left, "the killed load left its half-written generation"
+    fresh = loaded(flags)
+    assert partials(root) == []
+    assert served_version(flags) == fresh.name.rsplit("-", 1)[1]
+
+
+def test_a_load_never_removes_what_a_concurrent_load_is_writing(tiny_copy, tmp_path):
+    root = tmp_path / "store"
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{root}"]
+    loaded(flags)
+    add_labels(tiny_copy, 20_000)
+    first = start_load(flags)
+    writing = caught_writing(first, root)
+    second = start_load(flags)
+    try:
+        time.sleep(3)  # the second load has validated by now and waits for the first
+        assert second.poll() is None and partials(root) == writing
+    finally:
+        first.send_signal(signal.SIGCONT)
+    for load in (first, second):
+        errors = load.communicate(timeout=300)[1]
+        assert load.returncode == 0, errors[-500:]
+    assert partials(root) == []
+    assert len(list((root / "generations").iterdir())) == 2
+
+
+def test_workers_of_an_on_disk_store_exit_cleanly_on_sigterm_and_sighup(
+        soak, tiny_copy, tmp_path):
+    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{tmp_path / 'store'}"]
+    loaded(flags)
+    sparql = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    logs = []
+    for cycle in range(3):
+        with soak.Server(flags, workers=2, threads=2,
+                         folder=tmp_path / f"serve-{cycle}") as server:
+            for _ in range(2):
+                for _ in range(4):  # every worker reads the store, and runs a query process
+                    assert requests.get(server.url + ADA + ".ttl", timeout=30).ok
+                    assert requests.get(server.url + "/sparql", params=sparql, timeout=30).ok
+                before = set(server.workers())
+                server.signal(signal.SIGHUP)
+                eventually(lambda: len(server.workers()) == 2
+                           and not before & set(server.workers()), 60, "new workers")
+        logs.append(server.log.read_text())
+    log = "\n".join(logs)
+    booted = log.count("Booting worker with pid")
+    exited = log.count("Worker exiting (pid")
+    crashes = [line for line in log.splitlines() if "was sent" in line or "exited with code" in line]
+    print(f"on-disk store, 3 runs of 2 reloads and a stop: {booted} workers booted, "
+          f"{exited} exited, {len(crashes)} by a signal or an error code")
+    assert booted == 18 and exited == booted
+    assert crashes == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -72,9 +73,11 @@ def test_a_failed_load_leaves_the_served_store_intact(tiny_copy, tmp_path):
     assert after.version == before and after.store.exists(ADA)
 
 
-def test_a_reload_sees_the_new_generation_and_old_ones_are_pruned(tiny_copy, tmp_path):
+def test_a_reload_sees_the_new_generation_and_old_ones_are_pruned_once_released(
+        tiny_copy, tmp_path):
     store = tmp_path / "store"
     ondisk.load(settings_for(tiny_copy, store))
+    served = (store / "current").resolve()
     app = create_app({**config_for(tiny_copy, store), "TESTING": True,
                       "dump_dir": str(tmp_path / "dumps")})
     first = app.test_client().get("/healthz").get_json()["version"]
@@ -82,10 +85,15 @@ def test_a_reload_sees_the_new_generation_and_old_ones_are_pruned(tiny_copy, tmp
     beta.write_text(beta.read_text() + '\nperson:charles-babbage schema:alternateName "CB" .\n')
     ondisk.load(settings_for(tiny_copy, store))
     ondisk.load(settings_for(tiny_copy, store))
+    assert served.is_dir(), "the generation the app holds is kept beyond KEEP_GENERATIONS"
     assert app.test_client().get("/healthz").get_json()["version"] == first  # pinned
+    assert app.test_client().get("/data/person/ada-lovelace.nt").status_code == 200
     outcome = app.extensions["publisher"].reload()
     assert outcome.reloaded and outcome.version != first
     assert app.test_client().get("/healthz").get_json()["version"] == outcome.version
+    gc.collect()  # the old snapshot, released by the reload
+    ondisk.load(settings_for(tiny_copy, store))
+    assert not served.exists()
     assert len(list((store / "generations").iterdir())) == ondisk.KEEP_GENERATIONS
 
 
