@@ -74,8 +74,9 @@ class SourceFile:
 class Staged:
     """A parsed dataset with its derived graph, not yet validated.
 
-    A snapshot opened from a store keeps the layout here; its ``store`` is the on-disk
-    Oxigraph store, or None for a remote store (the data was staged where it was loaded).
+    A snapshot opened from a store keeps the layout here, and its ``store`` is None: the
+    data was staged where it was loaded (an on-disk store is read through the snapshot's
+    ``store``, which opens its files in the process that reads them).
     """
 
     store: ox.Store | None

@@ -93,14 +93,13 @@ class Publisher:
             self._snapshot = fresh
             self.refused = None
             log.info("reloaded: now serving version %s", fresh.version)
-            return ReloadOutcome(True, fresh.version, "reloaded", datetime.now(UTC))
+            return ReloadOutcome(True, fresh.version, "reloaded", _now())
 
     def _refuse(self, details: list[str]) -> ReloadOutcome:
         current = self._snapshot.version if self._snapshot else "(none)"
         log.error("reload refused, still serving version %s: %s", current,
                   "\n  ".join(details))
-        self.refused = ReloadOutcome(False, current, "\n".join(details),
-                                     datetime.now(UTC).replace(microsecond=0))
+        self.refused = ReloadOutcome(False, current, "\n".join(details), _now())
         return self.refused
 
     def after_fork(self) -> None:
@@ -112,6 +111,10 @@ class Publisher:
                 attach()
             except (StoreUnavailable, StoreUnusable) as error:  # /healthz and pages say so
                 log.error("this server process cannot read the store: %s", error)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def publisher() -> Publisher:

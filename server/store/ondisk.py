@@ -49,6 +49,8 @@ SCHEME = "oxigraph"
 KEEP_GENERATIONS = 2  # the newest ones; older ones too while a server holds them
 READERS_FILE = "readers.lock"  # every server process holding the generation has it locked
 PROBE_SECONDS = 60  # how long opening a generation may take before it counts as unusable
+READABLE = "readable"  # what the probing process answers for a generation it could read
+PIPE_BUF = 4096  # a write this small reaches a pipe whole
 
 
 class OnDiskStore(EmbeddedStore):
@@ -79,7 +81,8 @@ class OnDiskStore(EmbeddedStore):
 
     @property
     def _store(self) -> ox.Store:  # read by every EmbeddedStore method
-        return self._opened or self.attach()
+        store = self._opened  # never ``or``: a store's truth value counts its quads
+        return store if store is not None else self.attach()
 
     @_store.setter
     def _store(self, store: ox.Store) -> None:  # set by EmbeddedStore.__init__ in ``attach``
@@ -274,31 +277,32 @@ def _probe(path: Path, graphs: set[str]) -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:  # the child only reports, and leaves without running any exit handler
-        code = 1
         try:
             os.close(reader)
-            os.write(writer, _problem_of(path, graphs).encode()[:4096])
-            code = 0
+            os.write(writer, (_problem_of(path, graphs) or READABLE).encode()[:PIPE_BUF])
         finally:
-            os._exit(code)
+            os._exit(0)
     os.close(writer)
     try:
-        problem = _answer(reader, pid)
+        answer = _answer(reader, pid)
     finally:
         os.close(reader)
-    if problem:
-        raise StoreUnusable(f"{path.parent}: the store cannot be opened: {problem}")
+    if answer != READABLE:
+        raise StoreUnusable(f"{path.parent}: the store cannot be opened: {answer}")
 
 
 def _answer(reader: int, pid: int) -> str:
     """What the probing child reported, once it has left."""
-    if not select.select([reader], [], [], PROBE_SECONDS)[0]:
+    answered = select.select([reader], [], [], PROBE_SECONDS)[0]
+    if not answered:
         os.kill(pid, signal.SIGKILL)
+    answer = os.read(reader, PIPE_BUF).decode(errors="replace") if answered else \
+        f"opening it took more than {PROBE_SECONDS} s"
+    try:
         os.waitpid(pid, 0)
-        return f"opening it took more than {PROBE_SECONDS} s"
-    problem = os.read(reader, 4096).decode(errors="replace")
-    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    return problem or (f"the process reading it ended with {code}" if code else "")
+    except ChildProcessError:  # reaped already: a gunicorn master reaps every child
+        pass
+    return answer or "the process that opened it died"
 
 
 def _problem_of(path: Path, graphs: set[str]) -> str:

@@ -79,7 +79,8 @@ def health():
     if verify is not None:
         verify()
     body = {"status": "ok", "version": snapshot.version, "triples": snapshot.stats.triples,
-            "loaded": snapshot.loaded_at.isoformat(), "store": served.settings.store.split(":", 1)[0]}
+            "loaded": snapshot.loaded_at.isoformat(),
+            "store": served.settings.store.split(":", 1)[0]}
     if served.refused is not None:
         body["reload_refused"] = {"at": served.refused.at.isoformat(),
                                   "reason": served.refused.message}

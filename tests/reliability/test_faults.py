@@ -531,11 +531,18 @@ def caught_writing(load: subprocess.Popen, root: Path) -> list[Path]:
     pytest.fail(f"the load ended before it was seen writing: {load.communicate()[1][-500:]}")
 
 
-def test_a_killed_load_leaves_nothing_once_the_next_load_has_run(tiny_copy, tmp_path):
+@pytest.fixture
+def loaded_store(tiny_copy, tmp_path) -> tuple[Path, list[str]]:
+    """A loaded store, and the flags of a next load large enough to be caught writing."""
     root = tmp_path / "store"
     flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{root}"]
     loaded(flags)
     add_labels(tiny_copy, 20_000)
+    return root, flags
+
+
+def test_a_killed_load_leaves_nothing_once_the_next_load_has_run(loaded_store):
+    root, flags = loaded_store
     killed = start_load(flags)
     left = caught_writing(killed, root)
     killed.kill()
@@ -546,11 +553,8 @@ def test_a_killed_load_leaves_nothing_once_the_next_load_has_run(tiny_copy, tmp_
     assert served_version(flags) == fresh.name.rsplit("-", 1)[1]
 
 
-def test_a_load_never_removes_what_a_concurrent_load_is_writing(tiny_copy, tmp_path):
-    root = tmp_path / "store"
-    flags = tiny_flags(config_of(tiny_copy)) + [f"--store=oxigraph:{root}"]
-    loaded(flags)
-    add_labels(tiny_copy, 20_000)
+def test_a_load_never_removes_what_a_concurrent_load_is_writing(loaded_store):
+    root, flags = loaded_store
     first = start_load(flags)
     writing = caught_writing(first, root)
     second = start_load(flags)
@@ -587,7 +591,8 @@ def test_workers_of_an_on_disk_store_exit_cleanly_on_sigterm_and_sighup(
     log = "\n".join(logs)
     booted = log.count("Booting worker with pid")
     exited = log.count("Worker exiting (pid")
-    crashes = [line for line in log.splitlines() if "was sent" in line or "exited with code" in line]
+    crashes = [line for line in log.splitlines()
+               if "was sent" in line or "exited with code" in line]
     print(f"on-disk store, 3 runs of 2 reloads and a stop: {booted} workers booted, "
           f"{exited} exited, {len(crashes)} by a signal or an error code")
     assert booted == 18 and exited == booted

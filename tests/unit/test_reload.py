@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from server import create_app
+from server.publisher import Publisher
 
 
 def config_for(root: Path) -> dict:
@@ -41,6 +42,34 @@ def test_bad_data_on_reload_leaves_the_served_data_identical(app, tiny_copy, cha
     assert expected in outcome.message
     assert publisher.snapshot is before
     assert sorted(map(str, publisher.snapshot.store.quads())) == served_before
+    health = app.test_client().get("/healthz").get_json()
+    assert health["version"] == before.version
+    assert expected in health["reload_refused"]["reason"]
+
+
+def test_a_good_reload_after_a_refused_one_clears_the_refusal(app, tiny_copy):
+    publisher = app.extensions["publisher"]
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    good = alpha.read_text()
+    alpha.write_text(good + "\nnot turtle at all\n")
+    assert not publisher.reload().reloaded
+    assert "reload_refused" in app.test_client().get("/healthz").get_json()
+    alpha.write_text(good.replace("Augusta Ada King", "Augusta Ada Byron"))
+    assert publisher.reload().reloaded
+    assert "reload_refused" not in app.test_client().get("/healthz").get_json()
+
+
+def test_an_unexpected_failure_on_reload_is_refused_not_raised(app):
+    served = app.extensions["publisher"]
+    before = served.snapshot
+
+    def broken(settings):
+        raise RuntimeError("Corruption: the engine failed in a way nobody planned for")
+
+    publisher = Publisher(served.settings, before, opener=broken)
+    outcome = publisher.reload()
+    assert not outcome.reloaded and "Corruption" in outcome.message
+    assert publisher.snapshot is before
 
 
 def test_good_data_on_reload_is_published(app, tiny_copy):
