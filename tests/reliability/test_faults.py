@@ -531,6 +531,12 @@ def caught_writing(load: subprocess.Popen, root: Path) -> list[Path]:
     pytest.fail(f"the load ended before it was seen writing: {load.communicate()[1][-500:]}")
 
 
+def waits_for_a_lock(pid: int) -> bool:
+    """Whether the process is blocked on a file lock (a ``->`` line of /proc/locks)."""
+    return any(fields[1] == "->" and fields[5] == str(pid)
+               for fields in map(str.split, Path("/proc/locks").read_text().splitlines()))
+
+
 @pytest.fixture
 def loaded_store(tiny_copy, tmp_path) -> tuple[Path, list[str]]:
     """A loaded store, and the flags of a next load large enough to be caught writing."""
@@ -559,8 +565,8 @@ def test_a_load_never_removes_what_a_concurrent_load_is_writing(loaded_store):
     writing = caught_writing(first, root)
     second = start_load(flags)
     try:
-        time.sleep(3)  # the second load has validated by now and waits for the first
-        assert second.poll() is None and partials(root) == writing
+        eventually(lambda: waits_for_a_lock(second.pid), 120, "the second load waits")
+        assert partials(root) == writing
     finally:
         first.send_signal(signal.SIGCONT)
     for load in (first, second):

@@ -116,3 +116,20 @@ def test_load_refuses_a_store_it_cannot_fill(tiny_copy):
     args[args.index("--store") + 1] = "memory"
     result = CliRunner().invoke(cli, ["load", *args])
     assert result.exit_code == 2 and "oxigraph:DIR" in result.output
+
+
+def test_a_generation_loaded_before_readers_were_locked_still_opens_and_is_then_held(
+        tiny_copy, tmp_path):
+    store = tmp_path / "store"
+    ondisk.load(settings_for(tiny_copy, store))
+    readers = (store / "current").resolve() / ondisk.READERS_FILE
+    readers.unlink()  # as an older `ldpub load` left it
+    snapshot = open_snapshot(settings_for(tiny_copy, store))
+    assert snapshot.store.exists(ADA)
+    assert readers.is_file()
+    beta = tiny_copy / "data" / "beta.ttl"
+    for n in range(2):
+        extra = f'\nperson:charles-babbage schema:alternateName "C{n}" .\n'
+        beta.write_text(beta.read_text() + extra)
+        ondisk.load(settings_for(tiny_copy, store))
+    assert readers.is_file(), "held by the open snapshot, so kept"
