@@ -1,6 +1,7 @@
 """The example queries in queries/: each opens with '# ' comment lines (the first is its
-short title, shown on the query page), parses, and runs on the dataset. The twelve
-competency questions are all there."""
+short title, shown on the query page) and a French title, declares its parameters
+correctly, parses, and runs on the dataset (with its parameters' defaults). The twelve
+competency questions are all there, and every query's answer is asserted somewhere."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from kg_helpers import QUERIES
+import test_competency_questions
+import test_example_answers
+from kg_helpers import BASE, QUERIES
+
+from server.canned import bind
+from server.catalogue import catalogue
+from server.examples import read_query
 
 FILES = sorted(QUERIES.glob("*.rq"))
 COMPETENCY = {"q01", "q02", "q03", "q04", "q06", "q07", "q11", "q18", "q20", "q26", "q44", "q45"}
@@ -28,8 +35,29 @@ def test_opens_with_a_short_title(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_has_a_french_title(path):
+    query = read_query(path.stem, path.read_text(encoding="utf-8"))
+    title = query.title_in("fr")
+    assert title != query.title and 10 <= len(title) <= 110 and title[0].isupper()
+    assert title.endswith((" ?", "»", "…")) or not query.title.endswith("?")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_answer_is_asserted(path):
+    """By the competency tests (q*) or by test_example_answers (the others)."""
+    if path.name.startswith("q"):
+        tested = dir(test_competency_questions)
+        assert any(name.startswith(f"test_{path.name[:3]}_") for name in tested)
+    else:
+        assert (path.stem in test_example_answers.COLUMNS
+                or (path.stem, ()) in test_example_answers.CANNED)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_runs_on_the_dataset(path, repo_snapshot):
-    result = repo_snapshot.store.query(path.read_text(encoding="utf-8"))
+    query = read_query(path.stem, path.read_text(encoding="utf-8"))
+    text = bind(query, {}, catalogue(repo_snapshot, BASE)).text if query.parameters else query.text
+    result = repo_snapshot.store.query(text)
     assert isinstance(result, ox.QuerySolutions)
     rows = list(result)
     assert rows or path.name.startswith("q45"), "only Q45 has an empty answer"
