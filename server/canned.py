@@ -13,19 +13,20 @@ the parameter's type is refused, naming the parameter.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 from .catalogue import Catalogue
 from .errors import BadRequest
 from .examples import ExampleQuery, Parameter, slot_pattern
 from .i18n import LANGUAGE_NAMES
+from .namespaces import SCHEMA
 
-__all__ = ["Bound", "Choice", "PARSERS", "bind", "choices", "parse_value"]
+__all__ = ["Bound", "Choice", "PARSERS", "action_quads", "bind", "choices", "parse_value"]
 
 MAX_LITERAL = 500
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -145,3 +146,28 @@ def choices(parameter: Parameter, found: Catalogue, lang: str) -> tuple[Choice, 
 
 def _refused(parameter: Parameter, text: str, wanted: str) -> BadRequest:
     return BadRequest(f"parameter {parameter.name}: {text[:80]!r} is not {wanted}.")
+
+
+def action_quads(subject: str, queries: Iterable[ExampleQuery],
+                 page: Callable[[str], str]) -> list[ox.Quad]:
+    """Each query as a ``schema:SearchAction`` of ``subject`` (the endpoint in the service
+    description, the dataset in VoID): its titles, its SPARQL text, and its page's URL
+    template with one RFC 6570 variable per parameter (``page`` maps a name to its URL)."""
+    out: list[ox.Quad] = []
+
+    def add(s, p, o) -> None:
+        out.append(ox.Quad(s, ox.NamedNode(str(p)), o))
+
+    for query in queries:
+        action, target = ox.NamedNode(page(query.name)), ox.BlankNode()
+        add(ox.NamedNode(subject), SCHEMA.potentialAction, action)
+        add(action, RDF.type, ox.NamedNode(str(SCHEMA.SearchAction)))
+        for lang, title in sorted(query.titles.items()):
+            add(action, SCHEMA.name, ox.Literal(title, language=lang))
+        add(action, SCHEMA.query, ox.Literal(query.text))
+        add(action, SCHEMA.target, target)
+        add(target, RDF.type, ox.NamedNode(str(SCHEMA.EntryPoint)))
+        names = ",".join(p.name for p in query.parameters)
+        add(target, SCHEMA.urlTemplate,
+            ox.Literal(page(query.name) + (f"{{?{names}}}" if names else "")))
+    return out

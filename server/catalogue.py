@@ -63,6 +63,14 @@ class Catalogue:
     def label(self, iri: str, lang: str) -> Label:
         return self.labels.get(iri, lang)
 
+    def known_label(self, iri: str, lang: str) -> tuple[str, str | None] | None:
+        """The text and language of the label the data gives ``iri``; None if it has none
+        (a results table then shows the IRI's short form)."""
+        if not self.labels.has(iri):
+            return None
+        label = self.labels.get(iri, lang)
+        return label.text, label.lang
+
 
 @dataclass(frozen=True)
 class Listing:

@@ -65,7 +65,7 @@ class Item:
 class Example:
     title: str
     text: str
-    href: str | None  # the query on the SPARQL endpoint, when it is there
+    href: str | None  # the query's own page (``/queries/{name}``), when it is there
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def home_page(found: Catalogue, sources: Sources, dataset: Sequence[ox.Quad], da
         classes=class_counts(found, lang, base),
         stats=stats,
         resources=len(found.entries),
-        examples=tuple(Example(q.title, q.text, href) for q, href in examples),
+        examples=tuple(Example(q.title_in(lang), q.text, href) for q, href in examples),
     )
 
 

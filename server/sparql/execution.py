@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from .. import formats
 from ..errors import BadQuery, FormatUnusable, ResultTooLarge
 from ..store import QueryError, Store
+from .columns import column_order
 from .safety import check_read_only
 
 __all__ = ["FORMS", "Answer", "Cell", "Form", "Job", "Table", "execute"]
@@ -117,8 +118,8 @@ def _boolean(result: ox.QueryBoolean, job: Job) -> Answer:
 
 def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
     fmt = _format(job, "solutions")
-    variables = [v.value for v in result.variables]
-    rows = _bounded(result, job.limit)
+    variables = column_order(job.text, [v.value for v in result.variables])
+    rows = [tuple(row[name] for name in variables) for row in _bounded(result, job.limit)]
     if fmt is None:
         return Answer("solutions", None, count=len(rows))
     if fmt is formats.HTML:

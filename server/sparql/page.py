@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ..examples import ExampleQuery
 from .execution import Answer, Cell
 
 __all__ = [
+    "CannedPage",
     "Example",
+    "Field",
     "Link",
     "QueryPage",
     "Results",
@@ -38,6 +41,7 @@ class Shown:
     href: str | None = None
     note: str | None = None
     title: str | None = None
+    lang: str | None = None  # the language of ``text``, for a ``lang`` attribute
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,38 @@ class QueryPage:
     limits: tuple[float, int] = (0.0, 0)
 
 
+@dataclass(frozen=True)
+class Field:
+    """One parameter of a canned query, as its form shows it.
+
+    Attributes:
+        name: the query-string name (the variable, without ``?``).
+        type: ``iri`` (a picker of ``choices``), ``date``, ``literal`` or ``language``.
+        label: what it is called in the reader's language.
+        value: the value given (or the default), selected or filled in.
+        choices: the picker's options (``canned.Choice``), empty for a date or a text.
+    """
+
+    name: str
+    type: str
+    label: str
+    value: str
+    choices: tuple = ()
+
+
+@dataclass(frozen=True)
+class CannedPage:
+    """A canned query's page (``canned.html``): its form, the query, the answer."""
+
+    name: str
+    title: str
+    text: str
+    fields: tuple[Field, ...] = ()
+    results: Results | None = None
+    downloads: tuple[Link, ...] = ()
+    editor: str | None = None  # the bound query in the SPARQL editor
+
+
 def starter_query(prefixes: dict[str, str]) -> str:
     """Our prefixes, then a query that shows some data."""
     width = max((len(name) for name in prefixes), default=0)
@@ -118,17 +154,28 @@ def compact(iri: str, prefixes: dict[str, str]) -> str:
     return iri if best is None else f"{best}:{iri[len(prefixes[best]):]}"
 
 
-def results_view(answer: Answer, link: Callable[[str], str], prefixes: dict[str, str]) -> Results:
+Labeller = Callable[[str], "tuple[str, str | None] | None"]
+
+
+def results_view(answer: Answer, link: Callable[[str], str], prefixes: dict[str, str],
+                 label: Labeller = lambda iri: None) -> Results:
+    """The answer as the page's table: an IRI shows its label (``label`` gives the text
+    and its language, or None) else its short form, with the IRI itself on hover."""
     if answer.table is None:
         return Results(answer.form, boolean=answer.boolean, count=answer.count)
-    rows = tuple(tuple(_shown(cell, link, prefixes) for cell in row) for row in answer.table.rows)
+    rows = tuple(tuple(_shown(cell, link, prefixes, label) for cell in row)
+                 for row in answer.table.rows)
     return Results(answer.form, answer.table.variables, rows, count=answer.count)
 
 
-def _shown(cell: Cell | None, link: Callable[[str], str], prefixes: dict[str, str]) -> Shown | None:
+def _shown(cell: Cell | None, link: Callable[[str], str], prefixes: dict[str, str],
+           label: Labeller) -> Shown | None:
     if cell is None:
         return None
     if cell.kind == "iri":
+        found = label(cell.value)
+        if found is not None:
+            return Shown(found[0], "iri", link(cell.value), title=cell.value, lang=found[1])
         return Shown(compact(cell.value, prefixes), "iri", link(cell.value), title=cell.value)
     if cell.kind == "bnode":
         return Shown(f"_:{cell.value}", "bnode")
@@ -141,5 +188,7 @@ def _shown(cell: Cell | None, link: Callable[[str], str], prefixes: dict[str, st
     return Shown(cell.value, cell.kind)
 
 
-def example_links(examples: Sequence, href: Callable[[str], str]) -> tuple[Example, ...]:
-    return tuple(Example(e.title, e.text, href(e.text)) for e in examples)
+def example_links(examples: Sequence[ExampleQuery], href: Callable[[ExampleQuery], str],
+                  lang: str) -> tuple[Example, ...]:
+    """Each example with its title in the reader's language and where it runs."""
+    return tuple(Example(e.title_in(lang), e.text, href(e)) for e in examples)

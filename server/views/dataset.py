@@ -13,10 +13,11 @@ import json
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
-from .. import dumps, formats, harvest, schemaorg, urls, void
+from .. import canned, dumps, formats, harvest, schemaorg, urls, void
 from ..cache import Memo
 from ..describe import sources
 from ..errors import ResourceNotFound
+from ..examples import example_queries
 from ..formats import HTML, TURTLE, Format
 from ..http import etag_for, representation
 from ..loading import Snapshot
@@ -24,6 +25,7 @@ from ..negotiation import negotiate, pick_language
 from ..publisher import publisher
 from ..store.registry import dump_root
 from ..terms import embed_json
+from .common import has_endpoint
 
 bp = Blueprint("dataset", __name__)
 
@@ -51,8 +53,17 @@ def description(ext: str | None = None) -> Response:
                                formats=_format_links("dataset.void"), sizes=_size,
                                href=urls.local_href, markup=_markup(snapshot, desc))
         return _html(page, links)
-    body = formats.serialize_quads(void.void_quads(desc), fmt, snapshot.prefixes)
+    body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri)], fmt,
+                                   snapshot.prefixes)
     return representation(body, fmt, links=links)
+
+
+def _canned_queries(dataset: str) -> list:
+    """The dataset's canned queries, each a ``schema:SearchAction`` of the dataset."""
+    if not has_endpoint("canned.query"):
+        return []
+    return canned.action_quads(dataset, example_queries(publisher().settings.queries_dir),
+                               lambda name: urls.absolute("canned.query", name=name))
 
 
 @bp.get("/dumps/<name>.<ext>.gz", endpoint="dump")

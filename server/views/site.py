@@ -50,8 +50,8 @@ def home():
     def context() -> dict:
         dataset = void.dataset_iri(settings.base_iri)
         about = snapshot.store.describe(dataset) if snapshot.store.exists(dataset) else []
-        examples = [(query, url_for(SPARQL_ENDPOINT, query=query.text)
-                     if has_endpoint(SPARQL_ENDPOINT) else None)
+        examples = [(query, url_for("canned.query", name=query.name)
+                     if has_endpoint("canned.query") else None)
                     for query in example_queries(settings.queries_dir)]
         page = home_page(catalogue.catalogue(snapshot, settings.base_iri), sources(snapshot),
                          about, dataset, snapshot.stats, examples, reader_language(),

@@ -18,9 +18,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, g, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import urls, void
+from .. import canned, catalogue, urls, void
 from ..errors import NotAcceptable, PayloadTooLarge, PublisherError, ResourceNotFound
-from ..examples import example_queries
+from ..examples import ExampleQuery, example_queries
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, TURTLE, Format, serialize_quads
 from ..http import representation
 from ..loading import Snapshot
@@ -32,7 +32,7 @@ from ..sparql.description import ServiceFacts, service_description
 from ..sparql.execution import FORMS, Answer, Form, Job
 from ..sparql.protocol import QueryRequest, parse_request
 from ..sparql.runner import GATE, QueryRunner
-from .common import has_endpoint
+from .common import has_endpoint, reader_language
 
 bp = Blueprint("sparql", __name__)
 
@@ -211,13 +211,18 @@ def _service(settings: Settings, snapshot: Snapshot) -> Response:
         result_formats=(*RESULT_FORMATS, *RDF_FORMATS),
         federated=bool(settings.service_hosts),
     )
-    return representation(serialize_quads(service_description(facts), fmt, snapshot.prefixes),
-                          fmt)
+    quads = service_description(facts)
+    if has_endpoint("canned.query"):
+        quads += canned.action_quads(facts.endpoint, example_queries(settings.queries_dir),
+                                     lambda name: urls.absolute("canned.query", name=name))
+    return representation(serialize_quads(quads, fmt, snapshot.prefixes), fmt)
 
 
 def _page(settings: Settings, snapshot: Snapshot, query: QueryRequest | None, *,
           answer: Answer | None = None, error: PublisherError | None = None) -> Response:
     text = query.text if query else pages.starter_query(snapshot.prefixes)
+    lang = reader_language()
+    found = catalogue.catalogue(snapshot, settings.base_iri)
     again = _parameters(query) if query else {}
     share = urls.absolute("sparql.endpoint", **again) if query else None
     downloads: tuple[pages.Link, ...] = ()
@@ -230,9 +235,10 @@ def _page(settings: Settings, snapshot: Snapshot, query: QueryRequest | None, *,
         endpoint=url_for("sparql.endpoint"),
         query=text,
         prefixes=snapshot.prefixes,
-        examples=pages.example_links(example_queries(settings.queries_dir),
-                                     lambda q: url_for("sparql.endpoint", query=q)),
-        results=pages.results_view(answer, urls.local_href, snapshot.prefixes) if answer else None,
+        examples=pages.example_links(example_queries(settings.queries_dir), _example_href, lang),
+        results=(pages.results_view(answer, urls.local_href, snapshot.prefixes,
+                                    lambda iri: found.known_label(iri, lang))
+                 if answer else None),
         error=(error.title, error.message) if error else None,
         downloads=downloads,
         share=share if share and len(share) <= LONGEST_SHARED_URL else None,
@@ -247,7 +253,14 @@ def _page(settings: Settings, snapshot: Snapshot, query: QueryRequest | None, *,
         response.vary.add("Accept")
         response.cache_control.no_store = True
         return response
-    return representation(body, HTML, vary=("Accept-Language",))
+    return representation(body, HTML, variant=lang, vary=("Accept-Language",))
+
+
+def _example_href(example: ExampleQuery) -> str:
+    """A query with parameters opens on its own page (its form); others run here."""
+    if example.parameters and has_endpoint("canned.query"):
+        return url_for("canned.query", name=example.name)
+    return url_for("sparql.endpoint", query=example.text)
 
 
 def _parameters(query: QueryRequest) -> dict[str, str | list[str]]:

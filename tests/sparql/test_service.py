@@ -139,8 +139,9 @@ def test_the_shared_link_and_downloads_keep_the_dataset(client):
     soup = page(client.get("/sparql", query_string={
         "query": "SELECT ?s { ?s a <http://schema.org/Person> }", "default-graph-uri": graph},
         headers={"Accept": BROWSER}))
-    assert [a.text for a in soup.select("table.results-table tbody a")] == [
-        "person:charles-babbage"]
+    # the label, with the IRI on hover
+    assert [(a.text, a["title"]) for a in soup.select("table.results-table tbody a")] == [
+        ("Charles Babbage", f"{TINY}id/person/charles-babbage")]
     shared = soup.find("input", id="share")["value"]
     download = soup.select_one('.downloads a[type="text/csv"]')["href"]
     for url in (shared, download):
