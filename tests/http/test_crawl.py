@@ -35,7 +35,7 @@ def crawl(client, start: str = "/") -> tuple[set[str], list[tuple[str, int]]]:
             url = urlsplit(urljoin("http://localhost" + path, link["href"]))
             if url.netloc != "localhost":
                 continue
-            assert url.path.startswith((*FOLLOWED, "/search", "/dataset", "/data/", "/sparql",
+            assert url.path.startswith((*FOLLOWED, "/search", "/dataset", "/data/", "/sparql", "/queries/",
                                         "/validation", "/static/")) or url.path == "/", \
                 f"{path} links to {url.path}, which nothing serves"
             if not url.path.startswith(FOLLOWED):

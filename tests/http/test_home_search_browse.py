@@ -67,12 +67,10 @@ def test_home_has_a_search_box_and_the_example_queries(repo_client, repo_setting
     for example in examples:
         assert not example.title.startswith("#") and example.title in example.text
     runs = [a["href"] for a in soup.select("ul.examples a.run")]
-    if "sparql.endpoint" in repo_app.view_functions:
+    if "canned.query" in repo_app.view_functions:
         assert len(runs) == len(examples)
-        for href, example in zip(runs, examples):
-            parts = urlsplit(href)
-            assert parts.path == "/sparql"
-            assert parse_qs(parts.query)["query"] == [example.text]
+        for href, example in zip(runs, examples):  # each query's own page
+            assert urlsplit(href).path == f"/queries/{example.name}"
 
 
 def test_rdf_clients_of_the_home_page_are_sent_to_the_dataset_description(repo_client, repo_app):
