@@ -29,6 +29,7 @@ from .namespaces import SCHEMA
 __all__ = ["Bound", "Choice", "PARSERS", "action_quads", "bind", "choices", "parse_value"]
 
 MAX_LITERAL = 500
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
@@ -57,13 +58,14 @@ class Bound:
 
 
 def _date(text: str, parameter: Parameter, found: Catalogue) -> ox.Literal:
+    # xsd:date's own lexical form only (Python also reads 20181129 and 2018-W48-4)
     try:
-        day = date.fromisoformat(text)
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        date.fromisoformat(text)
     except ValueError:
         raise _refused(parameter, text, "a date written YYYY-MM-DD") from None
-    if len(text) != 10:
-        raise _refused(parameter, text, "a date written YYYY-MM-DD")
-    return ox.Literal(day.isoformat(), datatype=ox.NamedNode(str(XSD.date)))
+    return ox.Literal(text, datatype=ox.NamedNode(str(XSD.date)))
 
 
 def _literal(text: str, parameter: Parameter, found: Catalogue) -> ox.Literal:
