@@ -46,8 +46,9 @@ def test_an_example_query_shows_a_table_linking_to_a_resource_page(site, chromiu
     table = page.locator("table.results-table")
     table.wait_for()
     assert table.locator("thead th").all_inner_texts() == ["person", "name"]
-    link = table.get_by_role("link", name="person:ada-lovelace")
+    link = table.get_by_role("link", name="Ada Lovelace")  # the label, the IRI on hover
     assert link.get_attribute("href") == f"{site}/id/person/ada-lovelace"
+    assert link.get_attribute("title") == "https://example.org/tiny/id/person/ada-lovelace"
     assert page.locator("#share").input_value().startswith(f"{site}/sparql?query=")
     link.click()
     page.wait_for_load_state()
