@@ -10,6 +10,8 @@ endpoint's time and result limits (``sparql.runner``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, Response, render_template, request, url_for
 
 from .. import canned, catalogue, urls
@@ -17,12 +19,13 @@ from ..errors import BadRequest, NotAcceptable, ResourceNotFound
 from ..examples import ExampleQuery, example_queries
 from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from ..http import representation
+from ..loading import Snapshot
 from ..negotiation import negotiate
 from ..publisher import publisher
 from ..sparql import page as pages
-from ..sparql.execution import FORMS, Answer, Form, Job
+from ..sparql.execution import FORMS, Answer, Job
 from .common import reader_language
-from .sparql import runner
+from .sparql import FORM_NAMES, runner
 
 bp = Blueprint("canned", __name__)
 
@@ -33,25 +36,15 @@ CANNED_FORMATS: tuple[Format, ...] = (HTML, *RESULT_FORMATS, *RDF_FORMATS)
 @bp.get("/queries/<slug:name>", endpoint="query")
 @bp.get("/queries/<slug:name>.<ext>", endpoint="query")
 def query(name: str, ext: str | None = None) -> Response:
-    settings, snapshot = publisher().settings, publisher().snapshot
-    example = find(name)
-    fmt = _format(ext)
-    lang = reader_language()
-    found = catalogue.catalogue(snapshot, settings.base_iri)
+    snapshot = publisher().snapshot
+    example, fmt, lang = find(name), _format(ext), reader_language()
+    found = catalogue.catalogue(snapshot, publisher().settings.base_iri)
     bound = canned.bind(example, request.args, found)
-    answer = None
-    if bound.text is None:
-        if fmt is not HTML:
-            raise BadRequest(f"parameter {bound.missing[0]}: a value is required.")
-    else:
-        job = Job(bound.text, urls.absolute("sparql.endpoint"),
-                  {form: fmt.name if fmt in FORMS[form] else None for form in FORMS},
-                  settings.result_limit, settings.service_hosts)
-        answer = runner().run(snapshot, job)
-        if answer.format is None:
-            raise NotAcceptable(FORMS[answer.form], f"a {_KINDS[answer.form]} result")
-        if fmt is not HTML:
-            return representation(answer.body, fmt)
+    if bound.text is None and fmt is not HTML:
+        raise BadRequest(f"parameter {bound.missing[0]}: a value is required.")
+    answer = _run(snapshot, bound.text, fmt) if bound.text is not None else None
+    if answer is not None and fmt is not HTML:
+        return representation(answer.body, fmt)
     model = pages.CannedPage(
         name=example.name,
         title=example.title_in(lang),
@@ -69,6 +62,22 @@ def query(name: str, ext: str | None = None) -> Response:
     return representation(body, HTML, variant=lang, vary=("Accept-Language",))
 
 
+def _run(snapshot: Snapshot, text: str, fmt: Format) -> Answer:
+    """The bound query's answer in ``fmt``, as the endpoint would give it.
+
+    Raises:
+        NotAcceptable: ``fmt`` does not fit the answer (an RDF format for a SELECT).
+    """
+    settings = publisher().settings
+    job = Job(text, urls.absolute("sparql.endpoint"),
+              {form: fmt.name if fmt in FORMS[form] else None for form in FORMS},
+              settings.result_limit, settings.service_hosts)
+    answer = runner().run(snapshot, job)
+    if answer.format is None:
+        raise NotAcceptable(FORMS[answer.form], f"a {FORM_NAMES[answer.form]} result")
+    return answer
+
+
 def find(name: str) -> ExampleQuery:
     """The query of that name in the queries folder.
 
@@ -81,9 +90,6 @@ def find(name: str) -> ExampleQuery:
     raise ResourceNotFound(f"no query named {name!r}")
 
 
-_KINDS: dict[Form, str] = {"solutions": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
-
-
 def _format(ext: str | None) -> Format:
     if ext is not None:
         fmt = by_name(ext, CANNED_FORMATS)
@@ -94,7 +100,8 @@ def _format(ext: str | None) -> Format:
                      name=request.args.get("format"))
 
 
-def _downloads(example: ExampleQuery, answer: Answer, values: dict[str, str]) -> tuple[pages.Link, ...]:
+def _downloads(example: ExampleQuery, answer: Answer,
+               values: Mapping[str, str]) -> tuple[pages.Link, ...]:
     return tuple(pages.Link(fmt.label, url_for("canned.query", name=example.name, ext=fmt.name,
                                                **values),
                             fmt.media_type, f"{example.name}.{fmt.name}")

@@ -88,7 +88,7 @@ def endpoint() -> Response:
         raise
     fmt = chosen[answer.form]
     if fmt is None:
-        raise NotAcceptable(FORMS[answer.form], f"a {_NAMES[answer.form]} result")
+        raise NotAcceptable(FORMS[answer.form], f"a {FORM_NAMES[answer.form]} result")
     if fmt is HTML:
         return _page(settings, snapshot, query, answer=answer)
     return _respond(answer.body, fmt)
@@ -107,7 +107,8 @@ def runner() -> QueryRunner:
     return current_app.extensions["sparql"]
 
 
-_NAMES: dict[Form, str] = {"solutions": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
+FORM_NAMES: dict[Form, str] = {"solutions": "SELECT", "boolean": "ASK",
+                              "graph": "CONSTRUCT/DESCRIBE"}
 
 
 def _formats(query: QueryRequest) -> dict[Form, Format | None]:
