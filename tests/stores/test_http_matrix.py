@@ -13,6 +13,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
+from server import create_app
 from server.store import queries
 
 TINY = "https://example.org/tiny/"
@@ -201,3 +202,46 @@ def test_health_names_the_store_and_its_version(backend_client, backend_snapshot
     assert health["version"] == backend_snapshot.version
     assert health["triples"] == backend_snapshot.stats.triples
     assert health["store"] == backend.get("store", "memory").split(":", 1)[0]
+
+
+# --- canned queries: the same binding on every store (the remote one gets plain SPARQL)
+
+CANNED = """# Which names does a person have, among those containing a text?
+#@ param ?person: schema:Person
+#@ param ?text: literal
+PREFIX schema: <http://schema.org/>
+SELECT DISTINCT ?name WHERE {
+  VALUES ?person { }
+  VALUES ?text { }
+  ?person schema:name|schema:alternateName ?name .
+  FILTER(CONTAINS(LCASE(?name), LCASE(?text)))
+}
+"""
+
+
+@pytest.fixture
+def canned_client(backend, backend_snapshot, tmp_path):
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "c01-names-of-a-person.rq").write_text(CANNED, encoding="utf-8")
+    return create_app({**backend, "queries_dir": str(folder), "TESTING": True},
+                      snapshot=backend_snapshot).test_client()
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("ada", {"Ada Lovelace", "Augusta Ada King"}),
+    ("KING", {"Augusta Ada King"}),
+    ('" } ?s ?p ?o { "', set()),  # one literal, whatever it holds
+])
+def test_a_canned_query_binds_its_values_on_every_store(canned_client, text, names):
+    response = canned_client.get("/queries/c01-names-of-a-person.json",
+                                 query_string={"person": ADA, "text": text})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert {b["name"]["value"] for b in response.json["results"]["bindings"]} == names
+
+
+def test_a_canned_query_refuses_a_value_that_is_no_instance_on_every_store(canned_client):
+    society = f"{TINY}id/organization/analytical-society"
+    response = canned_client.get("/queries/c01-names-of-a-person.json",
+                                 query_string={"text": "a", "person": society})
+    assert response.status_code == 400 and "parameter person" in response.get_data(as_text=True)
