@@ -135,3 +135,17 @@ def test_service_description_and_void_list_every_query(repo_client, path):
     assert len(templates) == len(list(QUERIES.glob("*.rq")))
     page = "http://localhost/queries/c01-posts-of-a-person"
     assert templates[page] == page + "{?person}"
+
+
+@pytest.mark.parametrize(("lang", "title", "href"), [
+    ("fr", "Qui a signé la convention du 29 novembre 2018 ?", "/sparql?query="),
+    ("en", "Who signed the convention of 29 November 2018?", "/sparql?query="),
+    ("fr", "Quels postes une personne occupe-t-elle, et dans quelle organisation ?",
+     "/queries/c01-posts-of-a-person"),
+])
+def test_the_query_page_lists_the_examples_with_titles_in_the_readers_language(
+        repo_client, lang, title, href):
+    html = repo_client.get("/sparql", query_string={"lang": lang},
+                           headers={"Accept": "text/html"}).get_data(as_text=True)
+    link = next(line for line in html.splitlines() if f">{title}</a>" in line)
+    assert f'href="{href}' in link  # a query with parameters opens on its own page

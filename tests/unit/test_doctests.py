@@ -4,10 +4,12 @@ import doctest
 
 import pytest
 
-from server import dcat_ap, formats, iris
+from server import dcat_ap, examples, formats, iris
+from server.sparql import columns
 
 
-@pytest.mark.parametrize("module", [iris, formats, dcat_ap], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [iris, formats, dcat_ap, examples, columns],
+                         ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0
