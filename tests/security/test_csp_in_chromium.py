@@ -16,6 +16,7 @@ PAGES = (
     "/page/organization/paris-ile-de-france-capitale-economique",
     "/sparql",
     "/sparql?query=" + quote(EXAMPLE),
+    "/queries/c01-posts-of-a-person?lang=fr",
     "/search?q=paris",
     "/browse",
     "/browse/person",
