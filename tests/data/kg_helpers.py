@@ -12,11 +12,8 @@ from server.validation import ValidationReport
 
 BASE = "https://w3id.org/grand-paris-russia/"
 QUERIES = REPOSITORY / "queries"
-SEEDS = REPOSITORY.parent / "shared" / "seeds"
-ARTICLE_SEEDS = {
-    "pce-makers-grand-paris-russie": "000_b540e8ff30d85d66.txt",
-    "grand-paris-expertise-exported-to-russia": "001_5a733c5fd4559305.txt",
-}
+SOURCES = REPOSITORY / "data" / "sources"  # each article's text, {slug}.txt
+ARTICLES = ("pce-makers-grand-paris-russie", "grand-paris-expertise-exported-to-russia")
 
 
 def value(term) -> str | None:

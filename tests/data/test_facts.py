@@ -10,7 +10,7 @@ import pytest
 from kg_helpers import BASE, REPOSITORY, select, select_terms
 
 ID = BASE + "id/"
-LINKS = REPOSITORY.parent / "shared" / "links" / "external-ids.tsv"
+LINKS = REPOSITORY / "data" / "reviewed" / "external-ids.tsv"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -243,7 +243,6 @@ def test_identity_links(repo_snapshot):
     assert not any("Q16665915" in o or "Grand_Paris" in o for s, o in links)
 
 
-@pytest.mark.skipif(not LINKS.is_file(), reason=f"no reviewed link list at {LINKS}")
 def test_identity_links_come_from_the_reviewed_list_only(repo_snapshot):
     with LINKS.open(encoding="utf-8") as stream:
         allowed = {

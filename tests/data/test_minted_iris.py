@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from kg_helpers import ARTICLE_SEEDS, BASE, select
+from kg_helpers import ARTICLES, BASE, select
 
 from server.iris import KINDS, parse_resource_iri
 from server.settings import REPOSITORY
@@ -50,7 +50,7 @@ def test_every_kind_is_used(repo_snapshot):
 
 def test_each_data_file_is_one_graph_and_each_article_has_its_own():
     stems = {path.stem for path in (REPOSITORY / "data").glob("*.ttl")}
-    assert set(ARTICLE_SEEDS) <= stems
+    assert set(ARTICLES) <= stems
     assert all(SLUG.match(stem) for stem in stems)
 
 
@@ -65,5 +65,5 @@ def test_source_graphs_are_named_after_their_articles(repo_snapshot):
         }""",
     )
     assert {(row["graph"], row["article"]) for row in rows} == {
-        (BASE + "graph/" + slug, BASE + "id/article/" + slug) for slug in ARTICLE_SEEDS
+        (BASE + "graph/" + slug, BASE + "id/article/" + slug) for slug in ARTICLES
     }

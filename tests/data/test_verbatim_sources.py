@@ -1,33 +1,59 @@
 """What the data quotes from the articles is in the articles, word for word: headlines,
 quotations, captions, credits, people's names and the other names kept as
-``schema:name`` / ``schema:alternateName``. The text after the article (the cookie
-banner, « Sur le même sujet », "Related posts") is not a source.
+``schema:name`` / ``schema:alternateName``.
 
-The seed texts sit beside the repository (``../shared/seeds``); without them these
-tests are skipped.
+The articles' texts are the project's own files, ``data/sources/{slug}.txt``: the article
+only (headline, intertitles, paragraphs, captions), as published, in UTF-8 NFC. What
+the web pages carried after the article (« Sur le même sujet », "Related posts", the
+cookie banner) is not a source and is not in them.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
-from kg_helpers import ARTICLE_SEEDS, BASE, SEEDS, select
+from kg_helpers import ARTICLES, BASE, REPOSITORY, SOURCES, select
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no seed texts at {SEEDS}")
-
-ENDS = ("Sur le même sujet", "Related posts")
+# lines of the web pages around the articles, none of which the articles say
+NOT_ARTICLE = ("Sur le même sujet", "Related posts", "Top", "Advertising", "Other")
+NOT_ARTICLE_WORDS = re.compile(r"cookie|confidentialité|gdpr|_ga\b", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
 
 
+def source(slug: str) -> str:
+    return (SOURCES / f"{slug}.txt").read_bytes().decode("utf-8")
+
+
 def article_text(slug: str) -> str:
-    text = (SEEDS / ARTICLE_SEEDS[slug]).read_text(encoding="utf-8")
-    for end in ENDS:
-        text = text.split(end, 1)[0]
-    return normalise(text)
+    return normalise(source(slug))
+
+
+def test_every_article_graph_has_its_text_and_no_other_text_is_there():
+    graphs = {path.stem for path in (REPOSITORY / "data").glob("*.ttl")}
+    texts = {path.stem for path in SOURCES.iterdir()}
+    assert texts == set(ARTICLES)
+    assert texts <= graphs
+
+
+@pytest.mark.parametrize("slug", ARTICLES)
+def test_a_text_is_nfc_with_one_final_newline(slug):
+    text = source(slug)
+    assert unicodedata.is_normalized("NFC", text)
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "\r" not in text
+    assert "\xa0" in text  # typography kept: no-break spaces before « » : and %
+
+
+@pytest.mark.parametrize("slug", ARTICLES)
+def test_a_text_holds_the_article_only(slug):
+    lines = [line.strip() for line in source(slug).splitlines()]
+    assert [line for line in lines if line in NOT_ARTICLE] == []
+    assert [line for line in lines if NOT_ARTICLE_WORDS.search(line)] == []
 
 
 def stated(snapshot, where: str) -> list[tuple[str, str]]:
@@ -73,13 +99,9 @@ def test_is_in_its_article_word_for_word(repo_snapshot, what):
     assert missing == []
 
 
-def test_headlines_are_the_first_lines():
-    for seed in ARTICLE_SEEDS.values():
-        first = (SEEDS / seed).read_text(encoding="utf-8").splitlines()[0]
-        assert first.strip() in {
-            "PCE met en relation les makers du Grand Paris et la Russie",
-            "Urban development: French expertise and Grand Paris exported to Russia",
-        }
+def test_headlines_are_the_first_lines(repo_snapshot):
+    headlines = dict(stated(repo_snapshot, "?article schema:headline ?text"))
+    assert {slug: source(slug).splitlines()[0] for slug in ARTICLES} == headlines
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from server.store.embedded import EmbeddedStore
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "fixtures" / "queries"
-W3C = Path(__file__).resolve().parents[3] / "shared" / "w3c" / "sparql11-protocol"
+W3C = HERE.parent / "fixtures" / "w3c" / "sparql11-protocol"  # copied from the W3C: see its README
 MANIFEST = W3C / "manifest.ttl"
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 TINY = "https://example.org/tiny/"

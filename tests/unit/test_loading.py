@@ -58,6 +58,19 @@ def test_the_version_follows_the_content(tiny_copy, tiny_snapshot):
     assert load_snapshot(settings_for(tiny_copy)).version != tiny_snapshot.version
 
 
+def test_texts_and_tables_beside_the_data_are_not_read_as_rdf(tiny_copy, tiny_snapshot):
+    """The data folder also holds the articles' texts and the reviewed identifier list."""
+    data = tiny_copy / "data"
+    for folder, name, text in (("sources", "alpha.txt", "Ada « knows » Babbage.\n"),
+                               ("reviewed", "external-ids.tsv", "entity_label\tnote\nAda\t@x\n")):
+        (data / folder).mkdir()
+        (data / folder / name).write_text(text, encoding="utf-8")
+    (data / "notes.txt").write_text("not turtle {", encoding="utf-8")
+    snapshot = load_snapshot(settings_for(tiny_copy))
+    assert snapshot.store.graphs() == tiny_snapshot.store.graphs()
+    assert snapshot.stats.quads == tiny_snapshot.stats.quads
+
+
 def test_prefixes_declared_by_the_files_are_kept(tiny_snapshot):
     assert tiny_snapshot.prefixes["person"] == f"{TINY}id/person/"
     assert tiny_snapshot.prefixes["schema"] == "http://schema.org/"
