@@ -31,14 +31,23 @@ def nquads_file(tiny_snapshot, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def sparql_server(nquads_file, tmp_path_factory) -> Iterator[SparqlServer]:
+@pytest.fixture(scope="module")
+def module_sparql_server(nquads_file, tmp_path_factory) -> Iterator[list[SparqlServer]]:
+    """One server per test module, so that what one module did to it stays there."""
     reason = comunica_missing()
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
-    server = SparqlServer.start(nquads_file, tmp_path_factory.mktemp("logs") / "comunica.log")
-    yield server
-    server.stop()
+    running = [SparqlServer.start(nquads_file,
+                                  tmp_path_factory.mktemp("logs") / "comunica.log")]
+    yield running
+    running[0].stop()
+
+
+@pytest.fixture
+def sparql_server(module_sparql_server) -> SparqlServer:
+    """The module's server, checked healthy before each test (replaced if it is not)."""
+    module_sparql_server[0] = module_sparql_server[0].made_healthy()
+    return module_sparql_server[0]
 
 
 @pytest.fixture(scope="session")
