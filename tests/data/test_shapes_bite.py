@@ -583,3 +583,18 @@ def _messages(shapes: Graph, node_shape) -> list[str]:
         for part in shapes.objects(node_shape, link):
             found.extend(str(m) for m in shapes.objects(part, SH.message))
     return found
+
+
+def test_a_shape_has_one_message_in_each_language():
+    """SHACL 1.2 (§ Shapes, and for SPARQL constraints): not more than one ``sh:message``
+    with the same language tag. Ours are in French and English, each tagged, so an engine
+    or a page picks the reader's language and never has to choose between two."""
+    shapes = Graph()
+    for path in sorted((REPOSITORY / "shapes").glob("*.ttl")):
+        shapes.parse(path)
+    languages: dict[str, list[str | None]] = {}
+    for holder, message in shapes.subject_objects(SH.message):
+        languages.setdefault(str(holder), []).append(message.language)
+    assert languages
+    assert {holder: sorted(tags, key=str) for holder, tags in languages.items()
+            if sorted(tags, key=str) != ["en", "fr"]} == {}
