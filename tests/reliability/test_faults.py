@@ -353,7 +353,8 @@ def without_read_override() -> list[str]:
     if os.geteuid() != 0:
         return []
     if not Path("/usr/bin/setpriv").exists():
-        pytest.skip("running as root without setpriv: a file cannot be made unreadable")
+        pytest.skip("running as root without setpriv (apt-get install util-linux): "
+                    "a file cannot be made unreadable")
     return ["/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
 
 
@@ -391,7 +392,8 @@ def small_disk(tmp_path) -> Path:
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
                           capture_output=True, text=True, check=False)
     if made.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill: {made.stderr.strip()}")
+        pytest.skip("mounting a small tmpfs to fill needs root (CI runs as root): "
+                    f"{made.stderr.strip()}")
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
 

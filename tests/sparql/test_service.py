@@ -124,7 +124,7 @@ def test_the_page_works_without_the_editor_files(client, monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(not (NODE_MODULES / "codemirror").is_dir(),
-                    reason="the editor is not installed (npm install)")
+                    reason="the editor is not installed (npm ci)")
 def test_the_editor_is_served_from_the_npm_install(client):
     soup = page(client.get("/sparql", headers={"Accept": BROWSER}))
     scripts = [s["src"] for s in soup.find_all("script") if s.get("src")]

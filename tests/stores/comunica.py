@@ -113,7 +113,7 @@ class SparqlServer:
 
 def comunica_missing() -> str | None:
     if shutil.which("node") is None:
-        return "Node.js is not installed (apt-get install nodejs)"
+        return "Node.js is not installed (apt-get install nodejs npm, then npm ci)"
     if not COMUNICA.exists():
-        return f"{COMUNICA} is absent: run `npm install` at the repository root"
+        return f"{COMUNICA} is absent: run `npm ci` at the repository root"
     return None
