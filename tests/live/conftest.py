@@ -40,8 +40,9 @@ class ServerProcess:
             try:
                 if requests.get(self.url + "/healthz", timeout=2).ok:
                     return
-            except requests.ConnectionError:
-                time.sleep(0.2)
+            except requests.RequestException:  # not listening yet, or slow to answer
+                pass
+            time.sleep(0.2)
         raise RuntimeError(f"server did not answer in {timeout}s:\n{self.log.read_text()}")
 
     def stop(self) -> None:
