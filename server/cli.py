@@ -15,16 +15,25 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pyoxigraph as ox
 
 from . import formats
+from .errors import PublisherError
 from .loading import DatasetInvalid, DataUnreadable, Snapshot, check
 from .settings import Settings, SettingsError
-from .store import QueryError, StoreUnavailable, StoreUnusable
+from .sparql.execution import Form, Job
+from .sparql.runner import QueryRunner
+from .store import StoreUnavailable, StoreUnusable
 from .store.registry import open_snapshot, store_kind
 from .validation import ShapesUnusable
 
 __all__ = ["cli", "main"]
+
+# ``ldpub query --format``: the default and the formats each result form can be written in.
+QUERY_FORMATS: tuple[tuple[Form, str, tuple[formats.Format, ...]], ...] = (
+    ("solutions", "tsv", formats.RESULT_FORMATS),
+    ("boolean", "tsv", formats.RESULT_FORMATS),
+    ("graph", "ttl", formats.RDF_FORMATS),
+)
 
 SETTING_OPTIONS = (
     ("--data-dir", "data_dir", "Folder of data files (Turtle, TriG) [LDPUB_DATA_DIR]."),
@@ -214,22 +223,27 @@ def dump(ctx: click.Context, format_name: str, output: Path | None) -> None:
                    "trig, nq (CONSTRUCT/DESCRIBE). Default tsv or ttl.")
 @setting_options
 def query(ctx: click.Context, text: str, format_name: str | None) -> None:
-    """Run a SPARQL query over the validated dataset (union default graph)."""
+    """Run a SPARQL query over the validated dataset (union default graph).
+
+    The query goes through the endpoint's own checks, worker process and limits, so it
+    is refused or answered exactly as ``/sparql`` would.
+    """
+    settings = _settings(ctx)
     snapshot = _snapshot(ctx)
+    wanted = {form: formats.by_name(format_name or default, candidates)
+              for form, default, candidates in QUERY_FORMATS}
+    job = Job(text, None, {form: fmt and fmt.name for form, fmt in wanted.items()},
+              settings.result_limit, settings.service_hosts)
+    runner = QueryRunner(settings)
     try:
-        result = snapshot.store.query(text)
-    except QueryError as error:
-        raise click.ClickException(f"query refused: {error}") from None
-    if isinstance(result, ox.QueryTriples):
-        fmt = formats.by_name(format_name or "ttl", formats.RDF_FORMATS)
-        body = None if fmt is None else formats.serialize_quads(
-            (ox.Quad(t.subject, t.predicate, t.object) for t in result), fmt, snapshot.prefixes)
-    else:
-        fmt = formats.by_name(format_name or "tsv", formats.RESULT_FORMATS)
-        body = None if fmt is None else formats.serialize_results(result, fmt)
-    if body is None:
+        answer = runner.run(snapshot, job)
+    except PublisherError as error:
+        raise click.ClickException(f"{error.title}: {error.message}") from None
+    finally:
+        runner.close()
+    if answer.format is None:
         raise click.UsageError(f"format {format_name!r} does not fit this query's result")
-    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.write(answer.body)
 
 
 @cli.command()

@@ -9,7 +9,6 @@ only bytes cross the pipe. The format for each result form was negotiated before
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -21,7 +20,8 @@ from .. import formats
 from ..errors import BadQuery, FormatUnusable, ResultTooLarge
 from ..store import QueryError, Store
 from .columns import column_order
-from .safety import check_read_only
+from .diagnostics import engine_error
+from .safety import check_query
 
 __all__ = ["FORMS", "Answer", "Cell", "Form", "Job", "Table", "execute"]
 
@@ -35,15 +35,12 @@ FORMS: dict[Form, tuple[formats.Format, ...]] = {
     "graph": (*formats.RDF_FORMATS, formats.HTML),
 }
 
-_POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
 @dataclass(frozen=True)
 class Job:
     """One query as the engine will run it, with every decision the web layer made."""
 
     text: str
-    base: str
+    base: str | None  # what relative IRIs resolve against: the endpoint's URL
     formats: dict[Form, str | None]
     limit: int
     allowed_hosts: tuple[str, ...] = ()
@@ -88,12 +85,14 @@ def execute(store: Store, prefixes: dict[str, str], job: Job) -> Answer:
         ResultTooLarge: more results than ``job.limit``.
         FormatUnusable: the answer holds what the chosen format cannot carry.
     """
-    check_read_only(job.text, allowed_hosts=job.allowed_hosts, base=job.base)
+    checked = check_query(job.text, allowed_hosts=job.allowed_hosts, base=job.base,
+                          prefixes=prefixes)
     try:
-        result = store.query(f"BASE <{job.base}>\n{job.text}",
+        result = store.query(job.text, base_iri=job.base,
+                             prefixes={p: prefixes[p] for p in checked.implicit_prefixes},
                              default_graphs=job.default_graphs, named_graphs=job.named_graphs)
     except QueryError as error:
-        raise BadQuery(_unshift(str(error))) from None
+        raise BadQuery(engine_error(job.text, str(error))) from None
     try:
         if isinstance(result, ox.QueryBoolean):
             return _boolean(result, job)
@@ -102,11 +101,6 @@ def execute(store: Store, prefixes: dict[str, str], job: Job) -> Answer:
         return _graph(result, job, prefixes)
     except formats.Unserializable as error:
         raise FormatUnusable.of(error) from None
-
-
-def _unshift(message: str) -> str:
-    """Line numbers as the client wrote the query, before the BASE line was added."""
-    return _POSITION.sub(lambda m: f"error at line {int(m[1]) - 1}, column {m[2]}", message)
 
 
 def _boolean(result: ox.QueryBoolean, job: Job) -> Answer:

@@ -1,10 +1,10 @@
-"""The few facts about a SPARQL text that must be known before the engine sees it.
+"""The tokens of a SPARQL text (SPARQL 1.1 grammar, §19.8), for what needs no parse.
 
-Whether a text is an update, which endpoints its ``SERVICE`` clauses call, whether it
-names its own dataset (``FROM``): all three are read from the tokens of the SPARQL 1.1
-grammar (§19.8), skipping what can hide a keyword (strings, IRIs, comments, prefixed
-names, variables, language tags), without parsing the whole query. The engine's parser
-stays the judge of syntax; this only has to agree with it on where keywords are.
+Whether a query names its own dataset (``FROM``), which keyword opens it, where a token
+stands (to point at it in an error message): read from the tokens, skipping what can
+hide a keyword (strings, IRIs, comments, prefixed names, variables, language tags).
+Nothing that keeps the endpoint safe is decided here: that is the parse's work
+(``safety``), since ``\\u`` escapes can change what a text holds before any token.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import urljoin
 
 __all__ = [
-    "UPDATE_KEYWORDS",
     "Token",
     "declares_dataset",
     "first_keyword",
-    "service_targets",
+    "locate_prefixed_name",
+    "token_at",
     "tokens",
 ]
 
@@ -45,11 +44,6 @@ _TOKEN = re.compile(
     )),
     re.DOTALL,
 )
-
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
-
 
 @dataclass(frozen=True)
 class Token:
@@ -109,40 +103,25 @@ def declares_dataset(text: str) -> bool:
     return any(token.keyword == "FROM" for token in tokens(text))
 
 
-def service_targets(text: str, base: str | None = None) -> list[str | None]:
-    """The endpoint of every ``SERVICE`` clause, in order; None where it is a variable
-    (or anything else that cannot be known before the query runs).
+def token_at(text: str, offset: int) -> str | None:
+    """The token that starts at ``offset`` (or the first one after it); None at the end.
 
-    >>> service_targets('PREFIX w: <https://query.wikidata.org/> '
-    ...                 'SELECT * { SERVICE SILENT w:sparql { ?s ?p ?o } SERVICE ?x {} }')
-    ['https://query.wikidata.org/sparql', None]
+    >>> token_at("SELECT * { ?s ?p ?o } LIMT 10", 22)
+    'LIMT'
     """
-    found = tokens(text)
-    prefixes: dict[str, str] = {}
-    targets: list[str | None] = []
-    for index, token in enumerate(found):
-        keyword = token.keyword
-        if keyword == "BASE" and index + 1 < len(found) and found[index + 1].kind == "iri":
-            base = urljoin(base or "", found[index + 1].text[1:-1])
-        elif keyword == "PREFIX" and index + 2 < len(found) and found[index + 2].kind == "iri":
-            prefixes[found[index + 1].text.rstrip(":")] = urljoin(base or "",
-                                                                  found[index + 2].text[1:-1])
-        elif keyword == "SERVICE":
-            position = index + 1
-            if position < len(found) and found[position].keyword == "SILENT":
-                position += 1
-            target = found[position] if position < len(found) else None
-            targets.append(_resolve(target, prefixes, base))
-    return targets
+    for match in _TOKEN.finditer(text, offset):
+        if match.lastgroup not in ("space", "comment"):
+            return match.group()
+    return None
 
 
-def _resolve(token: Token | None, prefixes: dict[str, str], base: str | None) -> str | None:
-    if token is None:
-        return None
-    if token.kind == "iri":
-        return urljoin(base or "", token.text[1:-1])
-    if token.kind == "pname":
-        prefix, _, local = token.text.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+def locate_prefixed_name(text: str, prefix: str) -> int | None:
+    """Where the first prefixed name with this prefix stands, outside any declaration.
+
+    >>> locate_prefixed_name("PREFIX s: <x> SELECT * { ?a s:b 's:c' . ?a t:d ?e }", "t")
+    43
+    """
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "pname" and match.group().partition(":")[0] == prefix:
+            return match.start()
     return None

@@ -1,49 +1,167 @@
-"""The endpoint is read-only and calls no one: checks made before the engine runs.
+"""The endpoint is read-only and calls no one: decided on the parsed query, before the
+engine runs.
 
-SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``…) is refused whatever way it
-arrives. ``SERVICE`` makes the engine open connections to other hosts, so it is refused
-unless every endpoint it names sits on a host the administrator allows
+A query text can hide a keyword from any scanner (``\\u`` escapes are expanded before
+parsing, SPARQL 1.1 §19.2; ``#`` starts a comment outside IRIs and strings), so every
+decision here is taken on a parse tree: rdflib's SPARQL 1.1 parser. A text it does not
+read as a query is never handed to the engine: it is an update (refused), or a syntax
+error (400 with the position), or nested past what the parser follows (400). The engine
+(Oxigraph) parses again and must agree; where it does not, it refuses the text itself,
+and a ``SERVICE`` only it could see finds no network in the query worker (``pool``).
+
+``SERVICE`` makes the engine open connections to other hosts, so it is refused unless
+every endpoint it names sits on a host the administrator allows
 (``LDPUB_SERVICE_HOSTS``, empty by default); a variable endpoint can never be checked
 and is always refused. Nothing here connects anywhere.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
-from urllib.parse import urlsplit
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
-from ..errors import QueryRejected
-from .lexer import UPDATE_KEYWORDS, first_keyword, service_targets
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
-__all__ = ["READ_ONLY", "check_read_only"]
+from ..errors import BadQuery, QueryRejected
+from . import diagnostics
+
+__all__ = ["READ_ONLY", "CheckedQuery", "check_query"]
 
 READ_ONLY = "this SPARQL endpoint is read-only"
 
-# A second, cruder look at the raw text: any "SERVICE" followed by what can start an
-# endpoint. If it sees more of them than the tokenizer did, the two disagree about
-# where a keyword is, and the query is refused rather than trusted.
-_SERVICE_LIKE = re.compile(r"(?<![\w:?$])SERVICE\s*(?:SILENT\s*)?(?:<|[?$]|[A-Za-z_][\w.\-]*:|:)",
-                           re.IGNORECASE)
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """What the parse says about a query the endpoint will run."""
+
+    form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
+    # Prefixes the query uses without declaring them, which the dataset's prefix map
+    # supplies (the engine gets them as parameters, never as text).
+    implicit_prefixes: tuple[str, ...] = ()
 
 
-def check_read_only(text: str, *, allowed_hosts: Collection[str], base: str | None) -> None:
-    """Refuse updates and ``SERVICE`` calls to hosts not allowed.
+def check_query(text: str, *, allowed_hosts: Collection[str], base: str | None,
+                prefixes: Mapping[str, str]) -> CheckedQuery:
+    """Refuse what is not a read-only query calling only allowed hosts.
+
+    Args:
+        text: the query as the client sent it.
+        allowed_hosts: hosts ``SERVICE`` may call (none: ``SERVICE`` is refused).
+        base: the IRI relative IRIs resolve against.
+        prefixes: the prefixes the endpoint knows without a declaration.
 
     Raises:
-        QueryRejected: with a message saying what was refused and why.
+        QueryRejected: an update, LOAD, or SERVICE to a host not allowed.
+        BadQuery: the text is not a query: with line, column and the line itself.
     """
-    keyword = first_keyword(text)
-    if keyword == "LOAD":
-        raise QueryRejected(f"LOAD is refused: {READ_ONLY} and fetches no data.")
-    if keyword in UPDATE_KEYWORDS:
-        raise QueryRejected(f"SPARQL Update ({keyword}) is refused: {READ_ONLY}.")
-    targets = service_targets(text, base)
-    if len(_SERVICE_LIKE.findall(text)) > len(targets):
-        raise QueryRejected("the query mentions SERVICE in a way that cannot be checked "
-                            "(in a comment or a string?); remove it and try again.")
-    for target in targets:
+    return _checked(text, tuple(sorted(allowed_hosts)), base, tuple(sorted(prefixes.items())))
+
+
+@lru_cache(maxsize=512)
+def _checked(text: str, allowed_hosts: tuple[str, ...], base: str | None,
+             prefixes: tuple[tuple[str, str], ...]) -> CheckedQuery:
+    """The check, remembered for the texts seen last (only successes are: an exception
+    is never cached), since the same queries come back: examples, dashboards."""
+    prologue, query = _parse(text)
+    base, declared = _prologue(prologue, base)
+    known = dict(prefixes)
+    implicit: dict[str, None] = {}
+    for prefix in _used_prefixes(query):
+        if prefix in declared:
+            continue
+        if prefix not in known:
+            raise BadQuery(diagnostics.undeclared_prefix(text, prefix, known))
+        implicit[prefix] = None
+    namespaces = {**{p: known[p] for p in implicit}, **declared}
+    for target in _service_targets(query, namespaces, base):
         _check_service(target, allowed_hosts)
+    return CheckedQuery(query.name.removesuffix("Query").upper(), tuple(implicit))
+
+
+def _parse(text: str) -> tuple[list, CompValue]:
+    try:
+        prologue, query = parseQuery(text)
+    except RecursionError:
+        raise BadQuery(diagnostics.too_deep()) from None
+    except ParseBaseException as error:
+        _refuse_update(text)
+        raise BadQuery(diagnostics.syntax_error(text, error.loc)) from None
+    except ValueError as error:  # an escape that names no code point
+        raise BadQuery(f"syntax error: {error}") from None
+    return prologue, query
+
+
+def _refuse_update(text: str) -> None:
+    """Raise ``QueryRejected`` if the text parses as SPARQL Update (with operations)."""
+    try:
+        update = parseUpdate(text)
+    except (ParseBaseException, RecursionError, ValueError):
+        return
+    operations = [op for request in update.get("request", []) or [] for op in _flat(request)]
+    if not operations:
+        return
+    if any(op.name == "Load" for op in operations):
+        raise QueryRejected(f"LOAD is refused: {READ_ONLY} and fetches no data.")
+    names = ", ".join(dict.fromkeys(diagnostics.update_name(op.name) for op in operations))
+    raise QueryRejected(f"SPARQL Update ({names}) is refused: {READ_ONLY}; "
+                        "send a SELECT, CONSTRUCT, DESCRIBE or ASK query.")
+
+
+def _flat(node) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+    elif isinstance(node, list | tuple | ParseResults):
+        for item in node:
+            yield from _flat(item)
+
+
+def _prologue(prologue, base: str | None) -> tuple[str | None, dict[str, str]]:
+    """The base and the prefixes the query declares, each resolved in order (§4.1.1)."""
+    declared: dict[str, str] = {}
+    for declaration in prologue:
+        if declaration.name == "Base":
+            base = urljoin(base or "", str(declaration.iri))
+        elif declaration.name == "PrefixDecl":
+            declared[declaration.prefix or ""] = urljoin(base or "", str(declaration.iri))
+    return base, declared
+
+
+def _nodes(node) -> Iterator[CompValue]:
+    """Every ``CompValue`` of a parse tree, depth first."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | ParseResults):
+            stack.extend(item)
+
+
+def _used_prefixes(query: CompValue) -> Iterator[str]:
+    for node in _nodes(query):
+        if node.name == "pname":
+            yield node.prefix or ""
+
+
+def _service_targets(query: CompValue, namespaces: dict[str, str],
+                     base: str | None) -> Iterator[str | None]:
+    """The endpoint of every ``SERVICE``; None where only the run can tell."""
+    for node in _nodes(query):
+        if node.name != "ServiceGraphPattern":
+            continue
+        term = node.term
+        if isinstance(term, Variable):
+            yield None
+        elif isinstance(term, CompValue):  # a prefixed name
+            yield namespaces[term.prefix or ""] + (term.localname or "")
+        else:
+            yield urljoin(base or "", str(term))
 
 
 def _check_service(target: str | None, allowed_hosts: Collection[str]) -> None:

@@ -7,7 +7,7 @@ pyoxigraph's, which also parse and serialise every format we publish.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -63,6 +63,8 @@ class Store(Protocol):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; the default graph is the union of all graphs unless
         ``default_graphs`` names some.
@@ -70,6 +72,9 @@ class Store(Protocol):
         The query's own ``FROM``/``FROM NAMED`` apply when neither sequence is given;
         given, they replace them, and an empty one is an empty set (SPARQL 1.1 Protocol
         §2.1.4: ``named-graph-uri`` alone leaves the default graph empty).
+        ``base_iri`` resolves the query's relative IRIs and ``prefixes`` are known to it
+        without a declaration (the query's own declarations win): both are handed to
+        the engine as parameters, never written into the query text.
         A store whose queries may run in forked processes says ``query_isolation = "fork"``.
 
         Raises:

@@ -8,7 +8,7 @@ per graph that states it, so counts are taken over distinct triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -106,8 +106,10 @@ class EmbeddedStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        options: dict = {}
+        options: dict = {"base_iri": base_iri, "prefixes": dict(prefixes or {})}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         elif not declares_dataset(text):  # Oxigraph's union flag would override FROM

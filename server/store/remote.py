@@ -20,7 +20,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -43,6 +43,7 @@ GRAPH_ACCEPT = "application/n-triples"
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 SLOW_FACTOR = 6  # counts and dumps read the whole store: allow them longer than a query
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.I)
+_PREFIX_NAME = re.compile(r"[A-Za-z](?:[\w.-]*[\w-])?")  # PN_PREFIX (SPARQL 1.1 §19.8), ASCII
 _FORM = re.compile(r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.I)
 # Solutions in XML first: engines add members to their JSON (Comunica's "metadata") that
 # a strict parser refuses, while their XML is plain. Booleans in JSON first: some engines
@@ -110,7 +111,10 @@ class RemoteStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
+        text = _declared(prefixes or {}) + text
         accept = ACCEPT_BY_FORM[_form(text)]
         response = self._post(text, accept, default_graphs or (), named_graphs or ())
         if accept == GRAPH_ACCEPT:
@@ -195,6 +199,19 @@ def open_snapshot(settings: Settings) -> Snapshot:
     )
     return Snapshot(store=store, version=version, loaded_at=datetime.now(UTC).replace(microsecond=0),
                     report=None, staged=staged, stats=stats)
+
+
+def _declared(prefixes: Mapping[str, str]) -> str:
+    """``PREFIX`` lines for the prefixes the endpoint supplies, since the protocol has no
+    parameter for them; each name and IRI is checked first, so nothing but a declaration
+    can be written. ``base_iri`` is not sent: the remote engine resolves relative IRIs
+    against its own endpoint, as the protocol says."""
+    lines = []
+    for name, namespace in prefixes.items():
+        if not _PREFIX_NAME.fullmatch(name):
+            raise QueryError(f"{name!r} cannot be a prefix name")
+        lines.append(f"PREFIX {name}: <{ox.NamedNode(namespace).value}>\n")
+    return "".join(lines)
 
 
 def _form(text: str) -> str:

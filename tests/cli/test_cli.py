@@ -113,7 +113,8 @@ def test_query_construct_defaults_to_turtle(runner, tiny_args):
 def test_query_syntax_error_exits_1_with_the_parser_message(runner, tiny_args):
     result = runner.invoke(cli, ["query", "SELECT WHERE {", *tiny_args])
     assert result.exit_code == 1
-    assert "query refused" in result.output
+    assert "Malformed Query: syntax error at line 1, column 8" in result.output
+    assert "SELECT WHERE {\n       ^" in result.output
 
 
 def test_python_dash_m_server_is_the_same_command():

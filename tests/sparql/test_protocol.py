@@ -232,7 +232,7 @@ BAD_REQUESTS = [
     ("two queries", lambda c: c.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D"), 400,
      "one query per request"),
     ("syntax error", lambda c: c.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p }"}),
-     400, "line 1, column 26"),
+     400, "line 1, column 19"),
     ("syntax error on line 3", lambda c: c.post(
         "/sparql", data=b"SELECT ?s\nWHERE {\n  ?s ?p }", content_type="application/sparql-query"),
      400, "line 3, column"),

@@ -111,7 +111,9 @@ def test_an_error_is_shown_beside_the_query_with_its_status(client):
                           headers={"Accept": BROWSER})
     assert response.status_code == 400
     soup = page(response)
-    assert "line 1, column 26" in soup.find(class_="query-error").text
+    shown = soup.find(class_="query-error").text
+    assert "line 1, column 19" in shown
+    assert "SELECT ?s WHERE { ?s ?p }\n" + " " * 18 + "^" in shown
     assert soup.find("textarea", id="query").text == "SELECT ?s WHERE { ?s ?p }"
 
 
