@@ -55,6 +55,9 @@ SETTING_OPTIONS = (
      "Hosts SPARQL SERVICE may call, comma-separated; none by default [LDPUB_SERVICE_HOSTS]."),
     ("--max-concurrent-queries", "max_concurrent_queries",
      "SPARQL queries run at once per server process [LDPUB_MAX_CONCURRENT_QUERIES]."),
+    ("--query-memory-mb", "query_memory_mb",
+     "Memory one SPARQL query may take, MiB; default: the machine's memory / (4 x query "
+     "slots) [LDPUB_QUERY_MEMORY_MB]."),
     ("--max-query-bytes", "max_query_bytes",
      "Largest SPARQL query or request body, bytes [LDPUB_MAX_QUERY_BYTES]."),
     ("--validator", "validator", "SHACL engine: pyshacl (the reference), turbo (native, for "

@@ -32,6 +32,7 @@ __all__ = [
     "PayloadTooLarge",
     "UnsupportedMediaType",
     "ResultTooLarge",
+    "QueryTooCostly",
     "QueryTimeout",
     "TooManyQueries",
     "FormatUnusable",
@@ -107,6 +108,14 @@ class ResultTooLarge(PublisherError):
 
     status = 422
     title = "Result Too Large"
+
+
+class QueryTooCostly(PublisherError):
+    """The query wanted more memory than one query may take here; it was stopped alone,
+    and retrying it will not help (the same family as ``ResultTooLarge``)."""
+
+    status = 422
+    title = "Query Too Costly"
 
 
 class QueryTimeout(PublisherError):

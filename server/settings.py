@@ -22,6 +22,9 @@ __all__ = ["Settings", "SettingsError", "REPOSITORY", "ENV_PREFIX"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "LDPUB_"
+# The least memory a query worker is given, whatever the machine: the engine and one
+# small answer fit in it.
+MIN_QUERY_MEMORY = 256 * 1024**2
 
 
 class SettingsError(ValueError):
@@ -131,6 +134,7 @@ class Settings:
     queries_dir: Path = REPOSITORY / "queries"  # example SPARQL queries (*.rq) for the query page
     service_hosts: tuple[str, ...] = ()  # hosts SPARQL SERVICE may call; none by default
     max_concurrent_queries: int = 4  # SPARQL queries running at once in one server process
+    query_memory_mb: int | None = None  # memory one query may take; None: see query_memory
     max_query_bytes: int = 1024 * 1024  # largest SPARQL request body or query accepted
     validator: str = "auto"  # SHACL engine: pyshacl, turbo, or auto (by the data's size)
 
@@ -164,6 +168,18 @@ class Settings:
         return cls(**values)
 
     @property
+    def query_memory(self) -> int:
+        """Bytes one query worker may allocate beyond what it shares with the server.
+
+        Unless set, a quarter of the machine's memory shared by the query slots: with
+        the default two server processes, their queries together can take half of it.
+        """
+        if self.query_memory_mb is not None:
+            return self.query_memory_mb * 1024**2
+        machine = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        return max(MIN_QUERY_MEMORY, machine // (4 * self.max_concurrent_queries))
+
+    @property
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]
 
@@ -184,6 +200,7 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "queries_dir": _directory,
     "service_hosts": _hosts,
     "max_concurrent_queries": _positive_int,
+    "query_memory_mb": _positive_int,
     "max_query_bytes": _positive_int,
     "validator": _validator,
 }

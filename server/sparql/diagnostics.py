@@ -48,7 +48,7 @@ def syntax_error(text: str, offset: int) -> str:
     """A syntax error at a character offset of the text the parser read (``\\u``
     escapes expanded, §19.2), shown where it stands in the text as written.
 
-    >>> print(syntax_error("SELECT * {\\n  ?s ?p ?o\\n  ?o <http://x/> 3 . }", 26))
+    >>> print(syntax_error("SELECT * {\\n  ?s ?p ?o\\n  ?o <http://x/> 3 . }", 24))
     syntax error at line 3, column 3: near ?o
       ?o <http://x/> 3 . }
       ^

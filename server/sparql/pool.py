@@ -17,10 +17,20 @@ close every inherited descriptor but their own socket (a client socket they kept
 would never see its end), restore default signal handlers, freeze the inherited objects
 out of the garbage collector, never write to the server's streams and leave with
 ``os._exit``.
+
+No network. Unless ``SERVICE`` may call some hosts (``LDPUB_SERVICE_HOSTS``), the zygote
+moves into a network namespace of its own before it forks any worker
+(``unshare(CLONE_NEWNET)``, with a user namespace where the process lacks the
+privilege): it has no interface but a loopback that is down, so no code in a worker,
+the engine's native HTTP client included, can connect anywhere, whatever the query
+says. This is the second wall behind the parse check (``safety``). Where the kernel
+refuses namespaces (some containers), the pool says so (``network_closed``) and the
+server logs it once.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import math
 import os
@@ -28,6 +38,7 @@ import resource
 import signal
 import socket
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,11 +47,14 @@ from typing import Any
 
 __all__ = ["Worker", "WorkerLost", "WorkerPool", "WorkerTimeout"]
 
-# Memory a worker may take beyond what it shares with the server when forked; a query
-# that wants more fails alone instead of pushing the machine into the OOM killer.
-MEMORY_HEADROOM = 4 * 1024**3
+# How long the zygote waits for a lost worker's exit status before giving up on it.
+DEATH_PATIENCE = 1.0
 # A worker whose server vanished mid-query ends itself this long after its time limit.
 ORPHAN_GRACE = 5.0
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+# A network namespace as such, then with a user namespace for an unprivileged process.
+_NAMESPACES = (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET)
 _DEFAULT_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2",
                     "SIGWINCH", "SIGCHLD", "SIGALRM", "SIGPIPE")
 
@@ -89,7 +103,7 @@ class Worker:
 class Zygote:
     """The process that forks the workers of one data version (see the module doc)."""
 
-    def __init__(self, serve: Serve, hard_limit: float) -> None:
+    def __init__(self, serve: Serve, hard_limit: float, *, network: bool, memory: int) -> None:
         control, theirs = socket.socketpair()
         with warnings.catch_warnings():
             # Python 3.12+ warns about forking a threaded process; see the module docstring.
@@ -99,7 +113,7 @@ class Zygote:
             code = 1
             try:
                 control.close()
-                _zygote_loop(theirs, serve, hard_limit)
+                _zygote_loop(theirs, serve, hard_limit, network, memory)
                 code = 0
             finally:
                 os._exit(code)
@@ -107,6 +121,8 @@ class Zygote:
         self.pid = pid
         self._control = control
         self._lock = threading.Lock()
+        # The zygote's first word: whether its workers are cut off from the network.
+        self.network_closed = control.recv(1) == b"1"
 
     def spawn(self) -> Worker:
         """A new worker, forked by the zygote.
@@ -130,6 +146,19 @@ class Zygote:
             raise WorkerLost("a query worker died as it started") from None
         return Worker(pid, pidfd, Connection(fds[0]))
 
+    def exit_status(self, pid: int) -> int | None:
+        """How a lost worker ended (``os.waitstatus_to_exitcode``: minus the signal that
+        killed it), or None if the zygote cannot tell."""
+        with self._lock:
+            try:
+                self._control.sendall(b"w" + pid.to_bytes(4, "little"))
+                answer = self._control.recv(5)
+            except OSError:
+                return None
+        if len(answer) != 5 or answer[0] != 1:
+            return None
+        return int.from_bytes(answer[1:], "little", signed=True)
+
     def close(self) -> None:
         """End the zygote (it leaves when its control socket closes) and reap it."""
         self._control.close()
@@ -142,10 +171,14 @@ class Zygote:
 class WorkerPool:
     """The workers of one server process for one data version."""
 
-    def __init__(self, version: str, serve: Serve, hard_limit: float) -> None:
+    def __init__(self, version: str, serve: Serve, hard_limit: float, *,
+                 network: bool = False, memory: int) -> None:
+        """``network``: whether workers keep network access (for allowed ``SERVICE``);
+        ``memory``: bytes a worker may allocate beyond what it shares when forked."""
         self.version = version
         self.pid = os.getpid()
-        self._zygote = Zygote(serve, hard_limit)
+        self._zygote = Zygote(serve, hard_limit, network=network, memory=memory)
+        self.network_closed = self._zygote.network_closed
         self._idle: list[Worker] = []
         self._count = 0
         self._lock = threading.Lock()
@@ -177,6 +210,11 @@ class WorkerPool:
         with self._lock:
             self._count -= 1
 
+    def out_of_memory(self, worker: Worker) -> bool:
+        """Whether a lost worker ended as the engine does when an allocation fails past
+        the memory limit (it aborts: SIGABRT)."""
+        return self._zygote.exit_status(worker.pid) == -signal.SIGABRT
+
     def retire(self) -> None:
         """Stop the zygote and the idle workers now; busy ones go when they answer."""
         with self._lock:
@@ -192,10 +230,21 @@ class WorkerPool:
         return self._count
 
 
-def _zygote_loop(control: socket.socket, serve: Serve, hard_limit: float) -> None:
+def _zygote_loop(control: socket.socket, serve: Serve, hard_limit: float,
+                 network: bool, memory: int) -> None:
     _isolate(control.fileno())
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
-    while control.recv(1):
+    control.sendall(b"0" if network or not _close_network() else b"1")
+    ended: dict[int, int] = {}  # worker pid -> exit code, kept until asked for
+    while command := control.recv(1):
+        _reap(ended)
+        if command == b"w":
+            pid = int.from_bytes(control.recv(4), "little")
+            code = ended.pop(pid, None)
+            if code is None:
+                code = _wait(pid)
+            control.sendall(b"\x00\x00\x00\x00\x00" if code is None
+                            else b"\x01" + code.to_bytes(4, "little", signed=True))
+            continue
         mine, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # a worker
@@ -203,8 +252,7 @@ def _zygote_loop(control: socket.socket, serve: Serve, hard_limit: float) -> Non
             try:
                 control.close()
                 mine.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _limit_memory()
+                _limit_memory(memory)
                 _worker_loop(Connection(theirs.detach()), serve, hard_limit)
                 code = 0
             finally:
@@ -212,6 +260,34 @@ def _zygote_loop(control: socket.socket, serve: Serve, hard_limit: float) -> Non
         theirs.close()
         socket.send_fds(control, [str(pid).encode()], [mine.fileno()])
         mine.close()
+
+
+def _reap(ended: dict[int, int]) -> None:
+    """Collect the workers that ended (killed on time-out, or lost) without waiting."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        ended[pid] = os.waitstatus_to_exitcode(status)
+        if len(ended) > 1024:  # statuses nobody asked for
+            ended.pop(next(iter(ended)))
+
+
+def _wait(pid: int) -> int | None:
+    """The exit code of a worker that is ending now, waiting at most ``DEATH_PATIENCE``."""
+    deadline = time.monotonic() + DEATH_PATIENCE
+    while time.monotonic() < deadline:
+        try:
+            found, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if found:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    return None
 
 
 def _worker_loop(conn: Connection, serve: Serve, hard_limit: float) -> None:
@@ -239,18 +315,26 @@ def _isolate(keep: int) -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
+def _close_network() -> bool:
+    """Move this (single-threaded) process into a new, empty network namespace."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    return any(libc.unshare(flags) == 0 for flags in _NAMESPACES)
+
+
 def _max_fd() -> int:
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     return soft if soft != resource.RLIM_INFINITY else 65536
 
 
-def _limit_memory() -> None:
+def _limit_memory(headroom: int) -> None:
+    """Cap the address space at what the worker shares with the server plus
+    ``headroom``: a query that wants more fails alone, before the machine runs short."""
     try:
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = size + MEMORY_HEADROOM
+    wanted = size + headroom
     if hard == resource.RLIM_INFINITY or wanted < hard:
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))

@@ -38,6 +38,7 @@ from ..errors import (
     PublisherError,
     QueryRejected,
     QueryTimeout,
+    QueryTooCostly,
     ResultTooLarge,
     ServiceUnavailable,
     TooManyQueries,
@@ -136,6 +137,8 @@ class QueryRunner:
 
     def __init__(self, settings: Settings) -> None:
         self.timeout = settings.query_timeout
+        self.network = bool(settings.service_hosts)  # workers may call allowed SERVICEs
+        self.memory = settings.query_memory
         self._slots = threading.BoundedSemaphore(settings.max_concurrent_queries)
         self._lock = threading.Lock()
         self._pools: dict[str, WorkerPool] = {}  # one entry, "current"; a dict for finalize
@@ -185,7 +188,11 @@ class QueryRunner:
                 if not quiet:
                     log.warning("forking the query processes while a request is still "
                                 "reading the store")
-                fresh = WorkerPool(snapshot.version, _server_for(snapshot), self.timeout)
+                fresh = WorkerPool(snapshot.version, _server_for(snapshot), self.timeout,
+                                   network=self.network, memory=self.memory)
+            if not (fresh.network_closed or self.network):
+                log.warning("query workers keep network access: this system does not let "
+                            "them have a network namespace of their own")
             self._pools["current"] = fresh
             return fresh
 
@@ -210,13 +217,23 @@ class QueryRunner:
             ) from None
         except WorkerLost as error:
             pool.discard(worker)
+            if pool.out_of_memory(worker):
+                raise self._too_costly() from None
             log.warning("a query worker was lost (%s) on: %.200r", error, job.text)
-            raise ServiceUnavailable("the query stopped the process running it (too much "
-                                     "memory?); it has been logged.") from None
+            raise ServiceUnavailable("the query stopped the process running it; "
+                                     "it has been logged.") from None
         pool.give_back(worker)
         if isinstance(outcome, Failure):
+            if outcome.name == MemoryError.__name__:
+                raise self._too_costly()
             raise outcome.error()
         return outcome
+
+    def _too_costly(self) -> QueryTooCostly:
+        return QueryTooCostly(
+            f"the query needed more than the {self.memory // 1024**2} MiB of memory one "
+            "query may take on this endpoint, and was stopped; narrow it down (fewer "
+            "patterns, more selective filters, no ORDER BY over a large result).")
 
     def _drop(self, pool: WorkerPool) -> None:
         with self._lock:
