@@ -46,16 +46,19 @@ def representation(
     max_age: int = 300,
     variant: str = "",
     vary: Iterable[str] = (),
+    weak: bool = False,
 ) -> Response:
     """A cacheable representation of the current data version, answering 304 when fresh.
 
     ``variant`` names what else the body depends on (the reader's language), so that each
-    variant has its own ETag; ``vary`` names the request headers it comes from.
+    variant has its own ETag; ``vary`` names the request headers it comes from. ``weak``
+    marks bodies that mean the same for a data version but may differ in bytes (blank
+    node labels a query engine draws anew), as RFC 9110 §8.8.1 asks of such ETags.
     """
     snapshot = publisher().snapshot
     response = Response(body, 200, content_type=fmt.content_type)
     response.set_etag(etag_for(snapshot.version, request.path, fmt.name,
-                               request.query_string.decode(), variant))
+                               request.query_string.decode(), variant), weak=weak)
     response.last_modified = snapshot.loaded_at
     response.cache_control.public = True
     response.cache_control.max_age = max_age

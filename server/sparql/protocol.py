@@ -73,6 +73,7 @@ def parse_request(method: str, media_type: str | None, charset: str | None,
         if not queries:
             raise BadRequest("the form has no 'query' field.")
     elif media_type == DIRECT:
+        _refuse_updates(params)
         if charset and charset.lower().replace("-", "") != "utf8":
             raise UnsupportedMediaType(f"a query must be sent in UTF-8, not {charset}.")
         if "query" in params:

@@ -169,7 +169,9 @@ def _body(settings: Settings) -> bytes:
 
 def _respond(body: bytes, fmt: Format) -> Response:
     if request.method in ("GET", "HEAD"):
-        return representation(body, fmt)  # the URL holds the query: cacheable per version
+        # The URL holds the query: cacheable per version, with a weak ETag since the
+        # engine labels blank nodes anew on every run.
+        return representation(body, fmt, weak=True)
     response = Response(body, 200, content_type=fmt.content_type)
     response.vary.add("Accept")
     response.cache_control.no_store = True
@@ -254,7 +256,8 @@ def _page(settings: Settings, snapshot: Snapshot, query: QueryRequest | None, *,
         response.vary.add("Accept")
         response.cache_control.no_store = True
         return response
-    return representation(body, HTML, variant=lang, vary=("Accept-Language",))
+    return representation(body, HTML, variant=lang, vary=("Accept-Language",),
+                          weak=query is not None)
 
 
 def _example_href(example: ExampleQuery) -> str:
