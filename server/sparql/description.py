@@ -5,16 +5,18 @@ Everything it lists comes from where the endpoint takes it: the result formats f
 format registry (the same table negotiation uses, so the two cannot drift), the named
 graphs from the store, the counts from the snapshot. The default dataset is the
 dataset's own IRI, described in VoID at ``/dataset``; its default graph is the union
-of the named graphs (``sd:UnionDefaultGraph``).
+of the named graphs (``sd:UnionDefaultGraph``). The prefixes a query may use without
+declaring them are listed as SHACL prefix declarations (``sh:declare``, SHACL §5.2.1),
+the vocabulary RDF has for a prefix map.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
 from .. import formats
 from ..namespaces import SD
@@ -33,6 +35,7 @@ class ServiceFacts:
     graphs: Sequence[str]
     result_formats: Sequence[formats.Format]
     federated: bool
+    prefixes: Mapping[str, str] = field(default_factory=dict)  # known without PREFIX
 
 
 def service_description(facts: ServiceFacts) -> list[ox.Quad]:
@@ -67,7 +70,17 @@ def service_description(facts: ServiceFacts) -> list[ox.Quad]:
         ox.Literal("The union of the named graphs.", language="en"))
     for name in facts.graphs:
         out.extend(_named_graph(dataset, name, facts.stats.graphs.get(name)))
+    for prefix, namespace in sorted(facts.prefixes.items()):
+        out.extend(_prefix(service, prefix, namespace))
     return out
+
+
+def _prefix(service: ox.NamedNode, prefix: str, namespace: str) -> Iterable[ox.Quad]:
+    node = ox.BlankNode()
+    yield ox.Quad(service, _iri(SH.declare), node)
+    yield ox.Quad(node, _iri(RDF.type), _iri(SH.PrefixDeclaration))
+    yield ox.Quad(node, _iri(SH.prefix), ox.Literal(prefix))
+    yield ox.Quad(node, _iri(SH.namespace), ox.Literal(namespace, datatype=_iri(XSD.anyURI)))
 
 
 def _named_graph(dataset: ox.NamedNode, name: str, triples: int | None) -> Iterable[ox.Quad]:

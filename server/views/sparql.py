@@ -213,6 +213,7 @@ def _service(settings: Settings, snapshot: Snapshot) -> Response:
         graphs=sorted(snapshot.stats.graphs),
         result_formats=(*RESULT_FORMATS, *RDF_FORMATS),
         federated=bool(settings.service_hosts),
+        prefixes=snapshot.prefixes,
     )
     quads = service_description(facts)
     if has_endpoint("canned.query"):
