@@ -25,7 +25,7 @@ privilege): it has no interface but a loopback that is down, so no code in a wor
 the engine's native HTTP client included, can connect anywhere, whatever the query
 says. This is the second wall behind the parse check (``safety``). Where the kernel
 refuses namespaces (some containers), the pool says so (``network_closed``) and the
-server logs it once.
+server logs a warning.
 """
 
 from __future__ import annotations

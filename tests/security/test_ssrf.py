@@ -86,12 +86,12 @@ def service_queries(draw, url: str) -> str:
             f"{target}{draw(gaps())}{{ ?s ?p ?o }} }}")
 
 
-HYPOTHESIS = settings(max_examples=120, deadline=None,
+HYPOTHESIS = settings(max_examples=80, deadline=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture,
                                              HealthCheck.too_slow])
 
 
-@HYPOTHESIS
+@settings(HYPOTHESIS, max_examples=300)
 @given(data=st.data())
 def test_the_parse_check_refuses_every_spelling_of_service(listener, data):
     query = data.draw(service_queries(listener.url))
