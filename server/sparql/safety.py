@@ -83,9 +83,20 @@ def _checked(text: str, allowed_hosts: tuple[str, ...], base: str | None,
     return CheckedQuery(query.name.removesuffix("Query").upper(), tuple(implicit))
 
 
+def _as_the_grammar_reads(text: str) -> str:
+    """The text for rdflib's parser, with each carriage return made a line feed.
+
+    SPARQL 1.1 §19.4 ends a comment at either (and so does Oxigraph); rdflib ends it at a
+    line feed only, so ``#\rSERVICE <…>`` would be a comment to the check and a call to
+    the engine. One character for one, so positions stay those of the text as written;
+    elsewhere both are white space, and neither may stand raw in an IRI or short string.
+    """
+    return text.replace("\r", "\n")
+
+
 def _parse(text: str) -> tuple[list, CompValue]:
     try:
-        prologue, query = parseQuery(text)
+        prologue, query = parseQuery(_as_the_grammar_reads(text))
     except RecursionError:
         raise BadQuery(diagnostics.too_deep()) from None
     except ParseBaseException as error:
@@ -99,7 +110,7 @@ def _parse(text: str) -> tuple[list, CompValue]:
 def _refuse_update(text: str) -> None:
     """Raise ``QueryRejected`` if the text parses as SPARQL Update (with operations)."""
     try:
-        update = parseUpdate(text)
+        update = parseUpdate(_as_the_grammar_reads(text))
     except (ParseBaseException, RecursionError, ValueError):
         return
     operations = [op for request in update.get("request", []) or [] for op in _flat(request)]
