@@ -325,7 +325,7 @@ def test_only_graphs_under_base_graph_with_a_slug_are_served(tiny_copy, tiny_con
         f"http://localhost/graph/{slug}" for slug in ("alpha", "beta", "derived", "notes")}
     legend = html(client, "/page/person/ada-lovelace").select("section.sources li")
     graph_links = {a["href"] for li in legend for a in li.select("a.graph")}
-    assert graph_links == {f"http://localhost/graph/{slug}" for slug in ("alpha", "beta", "notes")}
+    assert graph_links == {f"http://localhost/graph/{slug}" for slug in ("alpha", "beta", "derived", "notes")}
     unlinked = {li.select_one("span:not(.mark):not(.role)").get_text()
                 for li in legend if not li.select("a")}
     assert unlinked == {"notes", "Odd Notes"}, "the other two graphs are named, not linked"

@@ -102,6 +102,6 @@ def test_the_app_recovers_when_the_store_comes_up(nquads_file, tiny_config, tmp_
     try:
         answer = client.get("/healthz")
         assert answer.status_code == 200
-        assert answer.get_json()["triples"] == 36
+        assert answer.get_json()["triples"] == 38
     finally:
         sparql.stop()
