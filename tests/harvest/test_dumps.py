@@ -8,9 +8,12 @@ import hashlib
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, VOID
 
 from server import create_app
 from server.dumps import DUMP_FORMATS
+from server.namespaces import SPDX
 
 
 def get(client, path: str, **headers):
@@ -79,3 +82,38 @@ def test_a_dump_is_written_once_per_version(tiny_config, tiny_snapshot, tmp_path
     again = get(create_app(config, snapshot=tiny_snapshot).test_client(), "/dumps/dataset.nq.gz")
     assert again.status_code == 200 and written.stat().st_mtime_ns == stamp
     assert written.parent.name == tiny_snapshot.version
+
+
+def test_the_description_states_each_dumps_size_checksum_and_statements(client):
+    """A harvester checks what it downloaded against the description (VoID §6.2)."""
+    description = Graph().parse(data=client.get("/dataset.ttl").data, format="turtle")
+    for fmt in DUMP_FORMATS:
+        url = f"http://localhost/dumps/dataset.{fmt.name}.gz"
+        body = get(client, url).body
+        statements = len(list(ox.parse(gzip.decompress(body), format=fmt.ox)))
+        checksum = description.value(URIRef(url), SPDX.checksum)
+        stated = (int(description.value(URIRef(url), DCAT.byteSize)),
+                  str(description.value(checksum, SPDX.checksumValue)),
+                  int(description.value(URIRef(url), VOID.triples)))
+        assert stated == (len(body), hashlib.sha256(body).hexdigest(), statements), url
+
+
+@pytest.mark.parametrize("fmt", DUMP_FORMATS, ids=lambda f: f.name)
+def test_a_dump_is_the_same_bytes_whenever_it_is_made(tiny_config, tiny_snapshot, tmp_path, fmt):
+    """Reproducible, like ``gzip -n``: no time and no file name in the gzip header
+    (RFC 1952 §2.3), so the checksum depends on the statements alone."""
+    made = []
+    for run in ("first", "second"):
+        config = {**tiny_config, "dump_dir": str(tmp_path / run), "TESTING": True}
+        made.append(get(create_app(config, snapshot=tiny_snapshot).test_client(),
+                        f"/dumps/dataset.{fmt.name}.gz").body)
+    assert made[0] == made[1]
+    flags, mtime = made[0][3], int.from_bytes(made[0][4:8], "little")
+    assert (flags & 0x08, mtime) == (0, 0), "the gzip header names a file or a time"
+
+
+@pytest.mark.parametrize("fmt", [f for f in DUMP_FORMATS if f.name != "nq"], ids=lambda f: f.name)
+def test_turtle_and_trig_dumps_use_the_datasets_prefixes(client, tiny_snapshot, fmt):
+    text = gzip.decompress(get(client, f"/dumps/dataset.{fmt.name}.gz").body).decode()
+    assert f"@prefix person: <{tiny_snapshot.prefixes['person']}>" in text
+    assert "person:ada-lovelace" in text
