@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from header_tokens import assert_varies_on
 from http_helpers import ADA, BROWSER, RDFLIB, parse_links
@@ -73,6 +75,33 @@ def test_a_303_is_cacheable_only_per_accept_header_and_head_works(client):
     assert head.status_code == 303 and head.data == b""
     assert head.headers["Location"] == PAGE
     assert_varies_on(head, "Accept")
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+def test_a_303_says_where_it_points_and_is_cached_as_long_as_its_target(client, accept):
+    """RFC 9110 §15.4.4: a short note with the new URL; a cache keeps the redirect as long
+    as the representation it leads to."""
+    response = client.get("/id/person/ada-lovelace", headers={"Accept": accept})
+    target = client.get(response.headers["Location"], headers={"Accept": accept})
+    assert response.get_data(as_text=True).strip() == f"See Other: {response.headers['Location']}"
+    assert response.cache_control.public and target.cache_control.public
+    assert response.cache_control.max_age == target.cache_control.max_age, accept
+
+
+# RFC 8288 §3: link-value *( "," link-value ), each "<" URI-Reference ">" *( ";" link-param )
+LINK_VALUE = r'<[^<>\s]*>(?:; [a-z]+="[^"]*")+'
+LINK_HEADER = re.compile(rf"{LINK_VALUE}(?:, {LINK_VALUE})*")
+
+
+@pytest.mark.parametrize(("path", "accept"), [
+    ("/id/person/ada-lovelace", "text/turtle"), ("/page/person/ada-lovelace", "text/html"),
+    ("/data/person/ada-lovelace.ttl", "*/*"),
+])
+def test_link_headers_are_well_formed_and_pages_name_their_languages(client, path, accept):
+    value = client.get(path, headers={"Accept": accept}).headers["Link"]
+    assert LINK_HEADER.fullmatch(value), f"{path}: malformed Link header {value!r}"
+    if path.startswith("/page/"):
+        assert {link.get("hreflang") for link in parse_links(value)} >= {"en", "fr"}, value
 
 
 @pytest.mark.parametrize("accept", ["image/png", "text/html;q=0", "application/pdf, text/csv"])
