@@ -87,5 +87,6 @@ def test_a_304_is_empty_and_keeps_the_validators_and_vary_of_the_200(client, pat
     with client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": etag}) as again:
         body = again.data
     assert again.status_code == 304 and body == b"", f"{path}: {again.status_code}, {body[:80]!r}"
+    assert first.headers.get("Last-Modified"), path
     for name in ("ETag", "Vary", "Cache-Control"):
         assert again.headers.get(name) == first.headers.get(name), (path, name)
