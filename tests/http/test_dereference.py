@@ -83,6 +83,7 @@ def test_a_303_says_where_it_points_and_is_cached_as_long_as_its_target(client, 
     as the representation it leads to."""
     response = client.get("/id/person/ada-lovelace", headers={"Accept": accept})
     target = client.get(response.headers["Location"], headers={"Accept": accept})
+    assert response.mimetype == "text/plain"
     assert response.get_data(as_text=True).strip() == f"See Other: {response.headers['Location']}"
     assert response.cache_control.public and target.cache_control.public
     assert response.cache_control.max_age == target.cache_control.max_age, accept
