@@ -1,0 +1,136 @@
+"""Mutation testing of the modules that carry the public contract, in bounded time.
+
+Runs mutmut (configured in ``pyproject.toml``, ``[tool.mutmut]``) on each module of
+``MODULES``, at the lowest CPU priority, stopping when the time budget is spent. Results
+stay in ``mutants/``: the next run tries only the mutants not yet run and the survivors
+(remove ``mutants/`` to start afresh, ``mutants/mutmut-stats.json`` after adding tests). Then
+prints killed / survived / timeout / not checked per module, and every survivor that
+``docs/mutation-testing.md`` does not list as equivalent, with its diff.
+
+    python tools/mutation.py                      # every module, 40 minutes
+    python tools/mutation.py negotiation http --minutes 10
+    python tools/mutation.py --report             # only the table, from the last runs
+
+Exit status: 0 when every survivor is a listed equivalent, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from fnmatch import fnmatch
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+EQUIVALENTS = REPOSITORY / "docs" / "mutation-testing.md"
+MUTMUT = [sys.executable, "-m", "mutmut"]
+
+# A module of the contract -> the mutants that stand for it (mutmut names: module, then
+# ``x_`` and the function). The tests they run against are ``[tool.mutmut]``'s selection.
+MODULES: dict[str, tuple[str, ...]] = {
+    "negotiation": ("server.negotiation.*",),
+    "http": ("server.http.*",),
+    "dereferencing": ("server.views.resources.*",),
+    "dumps": ("server.dumps.*",),
+    "rules": ("server.loading.x__rules*", "server.loading.x__derive*",
+              "server.loading.x__stated*"),
+    "loading": ("server.loading.*",),
+    "protocol": ("server.sparql.protocol.*",),
+    "validation": ("server.validation.*",),
+}
+STATUSES = ("killed", "survived", "timeout", "not checked")
+
+
+def run(names: list[str], seconds: float, children: int) -> None:
+    """One mutmut run at nice 19, ended (with its workers) when ``seconds`` are spent."""
+    command = ["nice", "-n", "19", *MUTMUT, "run", "--max-children", str(children), *names]
+    process = subprocess.Popen(command, cwd=REPOSITORY, start_new_session=True,
+                               stdout=subprocess.DEVNULL)
+    try:
+        process.wait(timeout=max(seconds, 1))
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+
+
+def results() -> dict[str, str]:
+    """Every mutant's status, by name, as mutmut recorded it."""
+    out = subprocess.run([*MUTMUT, "results", "--all", "true"], cwd=REPOSITORY,
+                         capture_output=True, text=True, check=True).stdout
+    found = (line.strip().rsplit(": ", 1) for line in out.splitlines() if ": " in line)
+    return {name: status for name, status in found}
+
+
+def equivalents() -> set[str]:
+    """The mutants the documentation explains as equivalent (``- `name`: why``)."""
+    return set(re.findall(r"^- `(server\.[^`]+)`:", EQUIVALENTS.read_text(), re.MULTILINE))
+
+
+def module_of(name: str, modules: list[str]) -> str | None:
+    return next((m for m in modules if any(fnmatch(name, p) for p in MODULES[m])), None)
+
+
+def report(modules: list[str]) -> int:
+    statuses, explained = results(), equivalents()
+    counts: dict[str, Counter] = {m: Counter() for m in modules}
+    unexplained = []
+    for name, status in sorted(statuses.items()):
+        module = module_of(name, modules)
+        if module is None:
+            continue
+        if status == "survived" and name in explained:
+            status = "equivalent"
+        counts[module][status] += 1
+        if status == "survived":
+            unexplained.append(name)
+    print(f"{'module':<14}{'killed':>8}{'survived':>10}{'equiv.':>8}{'timeout':>9}"
+          f"{'unrun':>7}{'score':>8}")
+    for module, c in counts.items():
+        judged = c["killed"] + c["timeout"] + c["survived"]
+        score = f"{100 * (c['killed'] + c['timeout']) / judged:.0f} %" if judged else "-"
+        print(f"{module:<14}{c['killed']:>8}{c['survived']:>10}{c['equivalent']:>8}"
+              f"{c['timeout']:>9}{c['not checked']:>7}{score:>8}")
+    print("score: killed or timed out, over all mutants run but the listed equivalents")
+    for name in unexplained:
+        diff = subprocess.run([*MUTMUT, "show", name], cwd=REPOSITORY, capture_output=True,
+                              text=True).stdout
+        print(f"\nSURVIVED {name}")
+        print("\n".join(line for line in diff.splitlines() if line[:2] in ("- ", "+ ")))
+    return 1 if unexplained else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", metavar="module",
+                        help=f"modules to test, of {', '.join(MODULES)} (default: all)")
+    parser.add_argument("--minutes", type=float, default=40, help="time budget for all runs")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
+    parser.add_argument("--report", action="store_true", help="only print the last results")
+    args = parser.parse_args()
+    modules = args.modules or list(MODULES)
+    unknown = set(modules) - set(MODULES)
+    if unknown:
+        parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
+    if not args.report:
+        deadline = time.monotonic() + 60 * args.minutes
+        known = results() if Path(REPOSITORY / "mutants").is_dir() else {}
+        for module in modules:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                print(f"time budget spent before {module}", file=sys.stderr)
+                break
+            # what is left to do: mutants not yet run, and survivors (tests may have come)
+            names = [name for name, status in known.items() if module_of(name, [module])
+                     and status in ("survived", "not checked")] or list(MODULES[module])
+            run(names, left, args.children)
+    return report(modules)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
