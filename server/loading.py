@@ -25,7 +25,7 @@ from .iris import graph_iri
 from .namespaces import prefixes_for
 from .settings import Settings
 from .store import Stats, Store
-from .store.embedded import EmbeddedStore
+from .store.embedded import EmbeddedStore, merge_default_graph
 from .validation import ValidationInput, ValidationReport, validate
 
 __all__ = [
@@ -190,6 +190,7 @@ def load_snapshot(settings: Settings) -> Snapshot:
     staged, report = check(settings)
     if not report.conforms:
         raise DatasetInvalid(report)
+    merge_default_graph(staged.store)
     store = EmbeddedStore(staged.store)
     snapshot = Snapshot(
         store=store,

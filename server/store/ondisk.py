@@ -37,7 +37,7 @@ from ..loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
 from ..settings import Settings
 from ..validation import ValidationReport
 from . import StoreUnavailable, StoreUnusable
-from .embedded import EmbeddedStore
+from .embedded import EmbeddedStore, merge_default_graph
 from .manifest import Manifest, read_manifest, write_manifest
 
 __all__ = ["OnDiskStore", "LoadOutcome", "location", "load", "publish", "open_snapshot",
@@ -198,11 +198,13 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
         try:
             partial.mkdir()
             (partial / READERS_FILE).touch()
+            merge_default_graph(staged.store)
             disk = ox.Store(str(partial / "oxigraph"))
             disk.bulk_extend(staged.store.quads_for_pattern(None, None, None, None))
             disk.flush()
             del disk  # closes the database before servers open it read-only
             memory = EmbeddedStore(staged.store)
+            stats = memory.stats()
             write_manifest(partial, Manifest(
                 version=staged.version,
                 loaded_at=started.replace(microsecond=0),
@@ -215,7 +217,7 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
                 files=tuple({"path": str(f.path), "role": f.role, "graph": f.graph}
                             for f in staged.files),
                 graph_files=staged.graph_files,
-                stats=memory.stats(),
+                stats=stats,
                 report=report,
             ))
             dumps.DumpCache(dump_root(settings)).produce_all(memory, staged.version,
@@ -229,7 +231,7 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
         _prune(root)
     seconds = (datetime.now(UTC) - started).total_seconds()
     log.info("loaded version %s into %s in %.1f s", staged.version, final, seconds)
-    return LoadOutcome(staged.version, final, len(staged.store), seconds)
+    return LoadOutcome(staged.version, final, stats.quads, seconds)
 
 
 def open_snapshot(settings: Settings) -> Snapshot:

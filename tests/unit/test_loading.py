@@ -8,6 +8,7 @@ import pytest
 
 from server.loading import DatasetInvalid, DataUnreadable, check, load_snapshot
 from server.settings import Settings
+from server.store.embedded import named_quads
 from server.validation import AUTO_LIMIT, ENGINES, ShapesUnusable, ValidationInput, engine_for
 
 TINY = "https://example.org/tiny/"
@@ -26,7 +27,7 @@ def settings_for(root: Path, validator: str = "auto") -> Settings:
 
 
 def graphs_of(snapshot, s, p, o) -> set[str]:
-    quads = snapshot.store.oxigraph.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), o, None)
+    quads = named_quads(snapshot.store.oxigraph, ox.NamedNode(s), ox.NamedNode(p), o)
     return {q.graph_name.value for q in quads}
 
 
