@@ -50,7 +50,7 @@ from server.iris import graph_iri  # noqa: E402
 from server.loading import Snapshot, Staged, check  # noqa: E402
 from server.namespaces import prefixes_for  # noqa: E402
 from server.settings import Settings  # noqa: E402
-from server.store.embedded import EmbeddedStore  # noqa: E402
+from server.store.embedded import EmbeddedStore, merge_default_graph  # noqa: E402
 from server.validation import ValidationReport  # noqa: E402
 
 BASE = "https://w3id.org/grand-paris-russia/"
@@ -101,6 +101,7 @@ def child(backend: str, folder: Path, work: Path, pages: int) -> dict:
     started = time.perf_counter()
     if backend == "memory":
         staged = staged_from_files(folder)
+        merge_default_graph(staged.store)  # as ``load_snapshot`` does
         store = EmbeddedStore(staged.store)
         snapshot = Snapshot(store, staged.version, datetime.now(UTC), None, staged, store.stats())
         result["load_s"] = time.perf_counter() - started
@@ -194,14 +195,15 @@ def start_comunica(folder: Path, work: Path) -> tuple[subprocess.Popen, float]:
     import requests
 
     staged = staged_from_files(folder)
+    merge_default_graph(staged.store)  # the default graph as ``ldpub dump --with-default-graph``
     path = work / "data.nq"
     ox.serialize(staged.store.quads_for_pattern(None, None, None, None), output=str(path),
                  format=ox.RdfFormat.N_QUADS)
     del staged
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([str(COMUNICA), str(path), "-p", str(port), "--unionDefaultGraph",
-                                "-t", "600"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([str(COMUNICA), str(path), "-p", str(port), "-t", "600"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
     while True:
         try:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from . import formats
+from . import dumps, formats
 from .errors import PublisherError
 from .loading import DatasetInvalid, DataUnreadable, Snapshot, check
 from .settings import Settings, SettingsError
@@ -206,12 +206,19 @@ def get(ctx: click.Context, path: str, accept: str | None, headers_in: tuple[str
               default="trig", show_default=True, help="Dump format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               default=None, help="File to write (default: standard output).")
+@click.option("--with-default-graph", is_flag=True,
+              help="Add the merge of the named graphs as the default graph (TriG, N-Quads): "
+                   "the file to load into a remote SPARQL store.")
 @setting_options
-def dump(ctx: click.Context, format_name: str, output: Path | None) -> None:
+def dump(ctx: click.Context, format_name: str, output: Path | None,
+         with_default_graph: bool) -> None:
     """Write the whole validated dataset, derived graph included."""
     snapshot = _snapshot(ctx)
-    body = formats.serialize_quads(snapshot.store.quads(), formats.by_name(format_name),
-                                   snapshot.prefixes)
+    fmt = formats.by_name(format_name)
+    if with_default_graph and not fmt.carries_graphs:
+        raise click.UsageError("--with-default-graph needs a format with graphs: trig or nq")
+    quads = dumps.with_default_graph(snapshot.store) if with_default_graph else snapshot.store.quads()
+    body = formats.serialize_quads(quads, fmt, snapshot.prefixes)
     if output is None:
         sys.stdout.buffer.write(body)
     else:

@@ -27,7 +27,7 @@ from .formats import Format
 from .store import Store, queries
 
 __all__ = ["Contents", "DATASET", "Dump", "DumpCache", "DUMP_FORMATS", "DUMP_NAME",
-           "dump_file_name"]
+           "dump_file_name", "merged_triples", "with_default_graph"]
 
 DUMP_NAME = "dataset"
 # TriG first: it keeps every statement's graph and reads well.
@@ -143,11 +143,23 @@ def _write(statements: Statements, raw, fmt: Format, prefixes: dict[str, str],
         ox.serialize(statements, output=compressed, **options)
 
 
+def merged_triples(store: Store) -> Iterator[ox.Triple]:
+    """The RDF merge of the named graphs: each triple they state, once (the default graph)."""
+    return (ox.Triple(s["s"], s["p"], s["o"]) for s in store.query(queries.DISTINCT_TRIPLES))
+
+
+def with_default_graph(store: Store) -> Iterator[ox.Quad]:
+    """The named graphs and their merge as the default graph: what a remote engine loads
+    to serve the default graph as a set, with no union of its own (DESIGN §4, §6)."""
+    yield from store.quads()
+    yield from (ox.Quad(t.subject, t.predicate, t.object) for t in merged_triples(store))
+
+
 def _statements(store: Store, fmt: Format) -> Statements:
-    """Quads for a dataset format; distinct triples for a graph format (the union)."""
+    """Quads for a dataset format (the named graphs); the merge for a graph format."""
     if fmt.carries_graphs:
         return store.quads()
-    return (ox.Triple(s["s"], s["p"], s["o"]) for s in store.query(queries.DISTINCT_TRIPLES))
+    return merged_triples(store)
 
 
 DATASET = Contents(DUMP_NAME, _statements)

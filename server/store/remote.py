@@ -4,13 +4,16 @@
 SPARQL 1.1 Protocol server will do (Fuseki, Virtuoso, GraphDB, QLever, Neptune). Every
 operation is a query (SPARQL 1.1 Protocol §2.1.2, POST form-encoded) under a time limit.
 A connection refused, a time-out or a 5xx raises ``StoreUnavailable`` (answered 503
-with ``Retry-After``), never a "not found". The endpoint should expose the union of its
-named graphs as the default graph, as the embedded store does; our own queries name
-their graphs (``GRAPH ?g``) and do not depend on it.
+with ``Retry-After``), never a "not found". Our own queries name their graphs
+(``GRAPH ?g``) and do not depend on the default graph.
 
-The data of a remote store is loaded by its operator with the engine's own bulk loader
-(from ``ldpub dump`` of validated data, for example); the snapshot's version is derived
-from the counts the endpoint reports when it is opened or reloaded.
+The data of a remote store is loaded by its operator with the engine's own bulk loader,
+from ``ldpub dump --with-default-graph`` of validated data: the named graphs and their
+merge as the default graph, as the embedded store holds them, so that the engine's
+default graph is the set DESIGN §4 asks for with no union of its own (the union
+defaults of Oxigraph and Comunica are bags: a triple once per graph that states it).
+Opening the store compares the two counts and warns when they differ. The snapshot's
+version is derived from the counts the endpoint reports when it is opened or reloaded.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,6 +40,8 @@ from . import QueryError, QueryResult, Stats, StoreUnavailable, queries
 from .embedded import LABEL_PREDICATES, OWNED_CLASSES
 
 __all__ = ["RemoteStore", "open_snapshot", "endpoint_of", "SCHEMES"]
+
+log = logging.getLogger(__name__)
 
 SCHEMES = ("sparql+http", "sparql+https")
 RETRY_AFTER = 10
@@ -128,6 +134,11 @@ class RemoteStore:
     def stats(self) -> Stats:
         return queries.collect_stats(lambda text: self._select(text, slow=True))
 
+    def default_graph_size(self) -> int:
+        """The statements of the engine's default graph, as a query counts them."""
+        rows = list(self._select(queries.COUNT_DEFAULT_GRAPH, slow=True))
+        return int(rows[0]["n"].value) if rows else 0
+
     def quads(self, graphs: Iterable[str] | None = None) -> Iterable[ox.Quad]:
         if graphs is None:
             text = queries.ALL_QUADS
@@ -180,6 +191,11 @@ def open_snapshot(settings: Settings) -> Snapshot:
     """
     store = RemoteStore(endpoint_of(settings), timeout=settings.query_timeout)
     stats = store.stats()
+    default = store.default_graph_size()
+    if default != stats.triples:
+        log.warning("the default graph of %s holds %d triples where the merge of its named "
+                    "graphs holds %d: load it from `ldpub dump --with-default-graph` and turn "
+                    "its union default graph off", store.endpoint, default, stats.triples)
     base = settings.base_iri
     ontology_graph, shapes_graph = f"{base}ontology", f"{base}shapes"
     derived_graph = graph_iri(base, "derived")

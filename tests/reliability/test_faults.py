@@ -34,6 +34,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from server.dumps import with_default_graph
 from server.http import etag_for
 from server.loading import load_snapshot
 from server.settings import REPOSITORY, Settings
@@ -143,7 +144,8 @@ def test_under_load_only_requests_in_flight_on_a_killed_worker_fail(soak, tiny_c
 @pytest.fixture
 def nquads(tiny_snapshot, tmp_path) -> Path:
     path = tmp_path / "tiny.nq"
-    ox.serialize(tiny_snapshot.store.quads(), output=str(path), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(with_default_graph(tiny_snapshot.store), output=str(path),
+                 format=ox.RdfFormat.N_QUADS)
     return path
 
 

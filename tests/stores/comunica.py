@@ -41,7 +41,11 @@ RESTARTED = re.compile(r"^Worker \d+ (?:died|timed out|forcefully killed)", re.M
 
 @dataclass
 class SparqlServer:
-    """An independent SPARQL 1.1 server (Comunica) over one N-Quads file."""
+    """An independent SPARQL 1.1 server (Comunica) over one N-Quads file.
+
+    Its default graph is the file's: ``ldpub dump --with-default-graph`` writes there the
+    merge of the named graphs, a set, where Comunica's ``--unionDefaultGraph`` is a bag.
+    """
 
     process: subprocess.Popen
     url: str
@@ -54,8 +58,7 @@ class SparqlServer:
         port = port or free_port()
         with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
             process = subprocess.Popen(
-                [str(COMUNICA), str(data), "-p", str(port), "--unionDefaultGraph",
-                 "-t", str(WORKER_TIMEOUT_SECONDS)],
+                [str(COMUNICA), str(data), "-p", str(port), "-t", str(WORKER_TIMEOUT_SECONDS)],
                 stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
         server = cls(process, f"http://127.0.0.1:{port}/sparql", log, data)
         try:

@@ -17,6 +17,7 @@ from comunica import SparqlServer, comunica_missing
 from jinja2 import StrictUndefined
 
 from server import create_app
+from server.dumps import with_default_graph
 from server.settings import Settings
 from server.store import ondisk
 from server.store.registry import open_snapshot
@@ -25,9 +26,12 @@ BACKENDS = ("memory", "ondisk", "remote")
 
 @pytest.fixture(scope="session")
 def nquads_file(tiny_snapshot, tmp_path_factory) -> Path:
-    """The validated tiny dataset as N-Quads: what an operator bulk-loads into an engine."""
+    """The validated tiny dataset as N-Quads, with the merge of its named graphs as the
+    default graph: what an operator bulk-loads into an engine (``ldpub dump
+    --with-default-graph``)."""
     path = tmp_path_factory.mktemp("remote") / "tiny.nq"
-    ox.serialize(tiny_snapshot.store.quads(), output=str(path), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(with_default_graph(tiny_snapshot.store), output=str(path),
+                 format=ox.RdfFormat.N_QUADS)
     return path
 
 
