@@ -169,7 +169,7 @@ def serve_ours(nquads: Path, port: int) -> None:
     from server.iris import graph_iri
     from server.loading import Snapshot, Staged
     from server.namespaces import prefixes_for
-    from server.store.embedded import EmbeddedStore
+    from server.store.embedded import EmbeddedStore, merge_default_graph
     from server.wsgi import GunicornServer
 
     base = "https://w3id.org/grand-paris-russia/"
@@ -179,6 +179,7 @@ def serve_ours(nquads: Path, port: int) -> None:
               "shapes_dir": str(REPOSITORY / "shapes"), "base_iri": base}
     oxigraph = ox.Store()
     oxigraph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    merge_default_graph(oxigraph)  # as the loader does
     store = EmbeddedStore(oxigraph)
     graphs = tuple(store.graphs())
     staged = Staged(store=oxigraph, files=(), data_graphs=graphs,
@@ -223,65 +224,91 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+@dataclass(frozen=True)
+class Server:
+    label: str
+    command: list[str]
+    path: str
+    port: int
+
+
+def servers(nquads: Path, baseline: Path | None) -> list[Server]:
+    """Ours; ours as the ``baseline`` checkout serves (if any); rdflib-endpoint. Ours first."""
+    found = [Server("ldpub", [sys.executable, __file__, "--serve", str(nquads)], OURS, free_port())]
+    if baseline is not None:
+        script = baseline / "bench" / "sparql_endpoint.py"  # puts its own checkout first
+        found.append(Server(f"ldpub {baseline.name}", [sys.executable, str(script), "--serve",
+                                                       str(nquads)], OURS, free_port()))
+    found.append(Server("rdflib-endpoint", [shutil.which("rdflib-endpoint") or "rdflib-endpoint",
+                                            "serve", str(nquads), "--host", "127.0.0.1"],
+                        THEIRS, free_port()))
+    return found
+
+
+def launch(server: Server, log: Path) -> subprocess.Popen:
+    return start([*server.command, "--port", str(server.port)], log)
+
+
 def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
-            work: Path, derive: bool) -> list[str]:
+            work: Path, derive: bool, baseline: Path | None = None) -> list[str]:
     nquads = work / f"{name.split(',')[0].replace(' ', '-')}.nq"
     count = dump_nquads(folder, nquads, derive)
-    ours_port, theirs_port = free_port(), free_port()
-    ours = start([sys.executable, __file__, "--serve", str(nquads), "--port", str(ours_port)],
-                 work / f"{name}-ours.log")
-    theirs_command = [shutil.which("rdflib-endpoint") or "rdflib-endpoint", "serve", str(nquads),
-                      "--host", "127.0.0.1", "--port", str(theirs_port)]
-    theirs = start(theirs_command, work / f"{name}-theirs.log")
+    started = servers(nquads, baseline)
+    logs = [work / f"{name}-{i}.log" for i in range(len(started))]
+    processes = [launch(server, log) for server, log in zip(started, logs)]
+    ours, theirs = started[0], started[-1]
     texts: list[str] = []
     lines = [(f"\n## {name}: {count} quads{'' if derive else ' (no derived graph)'}, "
               f"{len(queries)} example queries\n")]
     try:
         loading = time.monotonic()
-        wait_for(ours_port, OURS, ours, work / f"{name}-ours.log")
-        wait_for(theirs_port, THEIRS, theirs, work / f"{name}-theirs.log")
-        lines.append(f"(both servers up after {time.monotonic() - loading:.0f} s)\n")
+        for server, process, log in zip(started, processes, logs):
+            wait_for(server.port, server.path, process, log)
+        lines.append(f"(servers up after {time.monotonic() - loading:.0f} s)\n")
         left = []
+        labels = " | ".join(server.label for server in started)
         lines.append(f"one at a time (ms; over {PREFLIGHT_LIMIT:g} s: left out of the runs):\n\n"
-                     "| query | ldpub | rdflib-endpoint | ratio |\n|---|---|---|---|\n")
+                     f"| query | {labels} | ratio to {theirs.label} |\n"
+                     f"|---|{'---|' * len(started)}---|\n")
         for query_name, text in queries.items():
-            outcomes = [timed(port, path, text) for port, path in
-                        ((ours_port, OURS), (theirs_port, THEIRS))]
-            both = all(status == 200 for status, _ in outcomes)
-            if both:
+            outcomes = [timed(server.port, server.path, text) for server in started]
+            every = all(status == 200 for status, _ in outcomes)
+            if every:
                 texts.append(text)
             else:
                 left.append(query_name)
             shown = [f"{took * 1000:.1f}" if status == 200 else f"{status or 'timeout'}"
                      for status, took in outcomes]
-            ratio = f"x{outcomes[1][1] / outcomes[0][1]:.0f}" if both else "-"
-            lines.append(f"| {query_name} | {shown[0]} | {shown[1]} | {ratio} |\n")
+            ratio = f"x{outcomes[-1][1] / outcomes[0][1]:.0f}" if every else "-"
+            lines.append(f"| {query_name} | {' | '.join(shown)} | {ratio} |\n")
         if left:
             lines.append(f"\nleft out of the runs: {', '.join(left)}\n")
             # rdflib-endpoint goes on evaluating a query its client gave up on: start it
             # afresh, so that no abandoned query takes CPU from the timed runs
-            stop(theirs)
-            theirs = start(theirs_command, work / f"{name}-theirs-again.log")
-            wait_for(theirs_port, THEIRS, theirs, work / f"{name}-theirs-again.log")
+            stop(processes[-1])
+            processes[-1] = launch(theirs, logs[-1].with_suffix(".again.log"))
+            wait_for(theirs.port, theirs.path, processes[-1], logs[-1].with_suffix(".again.log"))
         lines.append(f"\nruns of {seconds:g} s, the {len(texts)} other queries round-robin:\n\n")
         lines.append("| clients | server | qps | p50 ms | p99 ms | errors |\n"
                      "|---|---|---|---|---|---|\n")
         ratios = []
         for clients in (1, 16):
-            mine = load(ours_port, OURS, texts, clients, seconds)
-            other = load(theirs_port, THEIRS, texts, clients, seconds)
-            for label, figures in (("ldpub", mine), ("rdflib-endpoint", other)):
-                lines.append(f"| {clients} | {label} | {figures.qps:.1f} | "
-                             f"{figures.percentile(50) * 1000:.1f} | "
-                             f"{figures.percentile(99) * 1000:.1f} | {figures.errors} |\n")
-            ratios.append(
-                f"c={clients}: throughput x{mine.qps / max(other.qps, 1e-9):.1f}, "
-                f"p50 x{other.percentile(50) / mine.percentile(50):.1f} lower, "
-                f"p99 x{other.percentile(99) / mine.percentile(99):.1f} lower")
-        lines.append("\nratios (ldpub vs rdflib-endpoint): " + "; ".join(ratios) + "\n")
+            figures = [load(server.port, server.path, texts, clients, seconds)
+                       for server in started]
+            for server, measured in zip(started, figures):
+                lines.append(f"| {clients} | {server.label} | {measured.qps:.1f} | "
+                             f"{measured.percentile(50) * 1000:.1f} | "
+                             f"{measured.percentile(99) * 1000:.1f} | {measured.errors} |\n")
+            mine = figures[0]
+            for server, other in zip(started[1:], figures[1:]):
+                ratios.append(
+                    f"c={clients} vs {server.label}: throughput x{mine.qps / max(other.qps, 1e-9):.2f}, "
+                    f"p50 x{other.percentile(50) / mine.percentile(50):.2f} lower, "
+                    f"p99 x{other.percentile(99) / mine.percentile(99):.2f} lower")
+        lines.append("\nratios (ldpub against each): " + "; ".join(ratios) + "\n")
     finally:
-        stop(ours)
-        stop(theirs)
+        for process in processes:
+            stop(process)
     return lines
 
 
@@ -290,6 +317,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--statements", type=int, default=1_000_000,
                         help="size of the generated dataset (0: repository data only)")
     parser.add_argument("--seconds", type=float, default=15.0, help="per server and concurrency")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout of an earlier version (git worktree add DIR main), "
+                             "served too, as a baseline in the same run")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -301,14 +331,15 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("no example queries in queries/")
     with tempfile.TemporaryDirectory(prefix="ldpub-bench-") as tmp:
         work = Path(tmp)
-        report = measure("repository data", REPOSITORY, queries, args.seconds, work, True)
+        report = measure("repository data", REPOSITORY, queries, args.seconds, work, True,
+                         args.baseline)
         print("".join(report), flush=True)
         if args.statements:
             from bench.generate import generate
 
             generated = generate(args.statements, work / "generated")
             report = measure(f"generated, {generated.statements} source statements",
-                             generated.folder, queries, args.seconds, work, False)
+                             generated.folder, queries, args.seconds, work, False, args.baseline)
             print("".join(report), flush=True)
 
 
