@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
@@ -94,6 +95,21 @@ def test_dump_writes_the_whole_dataset(runner, tiny_args, tiny_snapshot, tmp_pat
     dataset.parse(target, format=rdflib_format)
     assert len(dataset) == tiny_snapshot.stats.quads
     assert {str(g.identifier) for g in dataset.graphs()} >= set(tiny_snapshot.store.graphs())
+
+
+def test_dump_with_default_graph_adds_the_merge_for_a_remote_store(runner, tiny_args,
+                                                                   tiny_snapshot, tmp_path):
+    target = tmp_path / "for-the-store.nq"
+    result = runner.invoke(cli, ["dump", "--format", "nq", "--with-default-graph",
+                                 "-o", str(target), *tiny_args])
+    assert result.exit_code == 0, result.output
+    quads = list(ox.parse(path=str(target), format=ox.RdfFormat.N_QUADS))
+    default = {q.triple for q in quads if q.graph_name == ox.DefaultGraph()}
+    named = [q for q in quads if q.graph_name != ox.DefaultGraph()]
+    assert len(named) == tiny_snapshot.stats.quads
+    assert default == {q.triple for q in named} and len(default) == tiny_snapshot.stats.triples
+    refused = runner.invoke(cli, ["dump", "--format", "ttl", "--with-default-graph", *tiny_args])
+    assert refused.exit_code == 2 and "trig or nq" in refused.output
 
 
 def test_query_prints_results_in_the_chosen_format(runner, tiny_args):

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 from comunica import SparqlServer, comunica_missing, free_port
 from header_tokens import assert_varies_on
@@ -105,3 +106,30 @@ def test_the_app_recovers_when_the_store_comes_up(nquads_file, tiny_config, tmp_
         assert answer.get_json()["triples"] == 38
     finally:
         sparql.stop()
+
+
+def test_opening_a_store_whose_default_graph_is_not_the_merge_warns(
+        tiny_config, tiny_snapshot, tmp_path, caplog):
+    """An engine loaded from a plain dump (named graphs only) has another default graph
+    than the merge the publisher serves: the operator is told how to load it."""
+    reason = comunica_missing()
+    if reason:
+        pytest.skip(f"no independent SPARQL server: {reason}")
+    plain = tmp_path / "plain.nq"
+    ox.serialize(tiny_snapshot.store.quads(), output=str(plain), format=ox.RdfFormat.N_QUADS)
+    sparql = SparqlServer.start(plain, tmp_path / "comunica.log")
+    try:
+        with caplog.at_level("WARNING", logger="server.store.remote"):
+            open_snapshot(Settings.load({**tiny_config, "store": f"sparql+{sparql.url}"},
+                                        environ={}))
+    finally:
+        sparql.stop()
+    assert "holds 0 triples where the merge of its named graphs holds 36" in caplog.text
+    assert "ldpub dump --with-default-graph" in caplog.text
+
+
+def test_opening_a_store_loaded_with_the_merge_does_not_warn(sparql_server, tiny_config, caplog):
+    with caplog.at_level("WARNING", logger="server.store.remote"):
+        open_snapshot(Settings.load({**tiny_config, "store": f"sparql+{sparql_server.url}"},
+                                    environ={}))
+    assert "default graph" not in caplog.text
