@@ -233,7 +233,7 @@ def dump(ctx: click.Context, format_name: str, output: Path | None,
                    "trig, nq (CONSTRUCT/DESCRIBE). Default tsv or ttl.")
 @setting_options
 def query(ctx: click.Context, text: str, format_name: str | None) -> None:
-    """Run a SPARQL query over the validated dataset (union default graph).
+    """Run a SPARQL query over the validated dataset (default graph: the merge of all graphs).
 
     The query goes through the endpoint's own checks, worker process and limits, so it
     is refused or answered exactly as ``/sparql`` would.

@@ -4,7 +4,7 @@ Description, §3), returned by ``GET /sparql`` without a query to RDF clients.
 Everything it lists comes from where the endpoint takes it: the result formats from the
 format registry (the same table negotiation uses, so the two cannot drift), the named
 graphs from the store, the counts from the snapshot. The default dataset is the
-dataset's own IRI, described in VoID at ``/dataset``; its default graph is the union
+dataset's own IRI, described in VoID at ``/dataset``; its default graph is the merge
 of the named graphs (``sd:UnionDefaultGraph``). The prefixes a query may use without
 declaring them are listed as SHACL prefix declarations (``sh:declare``, SHACL §5.2.1),
 the vocabulary RDF has for a prefix map.
@@ -67,7 +67,7 @@ def service_description(facts: ServiceFacts) -> list[ox.Quad]:
     add(default_graph, RDF.type, _iri(SD.Graph))
     add(default_graph, VOID.triples, _integer(facts.stats.triples))
     add(default_graph, DCTERMS.description,
-        ox.Literal("The union of the named graphs.", language="en"))
+        ox.Literal("The RDF merge of the named graphs: each triple once.", language="en"))
     for name in facts.graphs:
         out.extend(_named_graph(dataset, name, facts.stats.graphs.get(name)))
     for prefix, namespace in sorted(facts.prefixes.items()):

@@ -66,8 +66,9 @@ class Store(Protocol):
         base_iri: str | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query; the default graph is the union of all graphs unless
-        ``default_graphs`` names some.
+        """Run a SPARQL 1.1 query; the default graph is the RDF merge of all graphs (a set:
+        a triple stated in two graphs is one) unless ``default_graphs`` names some, and
+        then it is the merge of those.
 
         The query's own ``FROM``/``FROM NAMED`` apply when neither sequence is given;
         given, they replace them, and an empty one is an empty set (SPARQL 1.1 Protocol
