@@ -17,7 +17,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDFS
 
 from server import create_app
-from server.store.embedded import EmbeddedStore
+from server.store.embedded import EmbeddedStore, merge_default_graph
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "fixtures" / "queries"
@@ -87,6 +87,7 @@ def w3c_snapshot(tiny_snapshot):
         local = W3C / path.name
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
                      for t in ox.parse(local.read_bytes(), format=ox.RdfFormat.N_TRIPLES))
+    merge_default_graph(store)  # as the loader does
     embedded = EmbeddedStore(store)
     return dataclasses.replace(tiny_snapshot, store=embedded, version="w3c-protocol",
                                stats=embedded.stats())

@@ -173,3 +173,19 @@ def test_each_count_on_the_home_page_is_what_sparql_counts(client):
     assert shown[PERSON] == 2
     for cls, number in shown.items():
         assert count(client, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{cls}> }}") == number
+
+
+def test_the_repository_data_answers_as_its_home_page_and_description_count(repo_client):
+    """The issue's own examples, on the two articles: people, their names, every triple."""
+    people = count(repo_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{PERSON}> }}")
+    soup = BeautifulSoup(repo_client.get("/", headers={"Accept-Language": "en"}).data, "html.parser")
+    cards = {urlsplit(a["href"]).path.rsplit("/", 1)[-1]: int(a.select_one(".n").get_text())
+             for a in soup.select("ul.cards a")}
+    assert people == cards["person"]
+    rows = select(repo_client, f"SELECT ?p ?name WHERE {{ ?p a <{PERSON}> ; <{LABEL}> ?name }}")
+    assert len(rows) == len({tuple(row.items()) for row in rows})
+    assert len({row["p"] for row in rows}) == people
+    description = rdf(repo_client, "/sparql")
+    [default_graph] = description.objects(None, SD.defaultGraph)
+    everything = count(repo_client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert everything == int(description.value(default_graph, VOID.triples))
