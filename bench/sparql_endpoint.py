@@ -1,14 +1,17 @@
 """The SPARQL endpoint against rdflib-endpoint, over HTTP, on the same data in one run.
 
 For each dataset (the repository's own, and one of about a million statements made by
-``bench/generate.py`` in the repository's shape), both servers are started on
-127.0.0.1 with the same quads: ours as in production (``ldpub``'s gunicorn server, two
-workers), rdflib-endpoint as its command starts it (``rdflib-endpoint serve FILE.nq``,
-a union default graph like ours). Then the example queries (``queries/*.rq``) are sent
-round-robin by 1 and by 16 concurrent clients (keep-alive HTTP/1.1, GET ?query=) for a
-fixed time each; every query the two servers do not both answer with 200 at the first
-pass is left out and named. Printed: queries per second, p50 and p99 latency of each
-server and their ratios (ours / theirs for qps; theirs / ours for latency).
+``bench/generate.py`` in the repository's shape), the servers are started on 127.0.0.1
+with the same quads: ours as in production (``ldpub``'s gunicorn server, two workers,
+the default graph the merge of the named graphs as the loader writes it), optionally
+ours again from an earlier checkout (``--baseline DIR``: a baseline in the same run),
+and rdflib-endpoint as its command starts it (``rdflib-endpoint serve FILE.nq``). Then
+the example queries (``queries/*.rq``) are sent round-robin by 1 and by 16 concurrent
+clients (keep-alive HTTP/1.1, GET ?query=) for a fixed time each: once on every server,
+with the queries they all answer with 200 at the first pass (the others are named), and
+once on ours and the baseline, with every query both answer. Printed: queries per
+second, p50 and p99 latency of each server and their ratios (ours / theirs for qps;
+theirs / ours for latency).
 
 Both servers load one N-Quads file, staged by our loader: the repository's data with
 its derived graph, the generated data without it (applying the rules to a fixpoint over a
@@ -22,6 +25,8 @@ Usage::
     pip install -e ".[bench]"
     python bench/sparql_endpoint.py                 # repository data + 1M statements
     python bench/sparql_endpoint.py --statements 100000 --seconds 5
+    git worktree add --detach /tmp/main main
+    python bench/sparql_endpoint.py --baseline /tmp/main   # against the code of main
 """
 
 from __future__ import annotations
@@ -256,8 +261,8 @@ def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
     started = servers(nquads, baseline)
     logs = [work / f"{name}-{i}.log" for i in range(len(started))]
     processes = [launch(server, log) for server, log in zip(started, logs)]
-    ours, theirs = started[0], started[-1]
-    texts: list[str] = []
+    theirs = started[-1]
+    answered: dict[str, list[str]] = {"all": [], "ldpub": []}  # by every server; by ours
     lines = [(f"\n## {name}: {count} quads{'' if derive else ' (no derived graph)'}, "
               f"{len(queries)} example queries\n")]
     try:
@@ -272,43 +277,53 @@ def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
                      f"|---|{'---|' * len(started)}---|\n")
         for query_name, text in queries.items():
             outcomes = [timed(server.port, server.path, text) for server in started]
-            every = all(status == 200 for status, _ in outcomes)
-            if every:
-                texts.append(text)
+            if all(status == 200 for status, _ in outcomes):
+                answered["all"].append(text)
             else:
                 left.append(query_name)
+            if all(status == 200 for status, _ in outcomes[:-1]):
+                answered["ldpub"].append(text)
             shown = [f"{took * 1000:.1f}" if status == 200 else f"{status or 'timeout'}"
                      for status, took in outcomes]
-            ratio = f"x{outcomes[-1][1] / outcomes[0][1]:.0f}" if every else "-"
+            ratio = f"x{outcomes[-1][1] / outcomes[0][1]:.0f}" if text in answered["all"] else "-"
             lines.append(f"| {query_name} | {' | '.join(shown)} | {ratio} |\n")
         if left:
-            lines.append(f"\nleft out of the runs: {', '.join(left)}\n")
+            lines.append(f"\nleft out of the runs with {theirs.label}: {', '.join(left)}\n")
             # rdflib-endpoint goes on evaluating a query its client gave up on: start it
             # afresh, so that no abandoned query takes CPU from the timed runs
             stop(processes[-1])
             processes[-1] = launch(theirs, logs[-1].with_suffix(".again.log"))
             wait_for(theirs.port, theirs.path, processes[-1], logs[-1].with_suffix(".again.log"))
-        lines.append(f"\nruns of {seconds:g} s, the {len(texts)} other queries round-robin:\n\n")
-        lines.append("| clients | server | qps | p50 ms | p99 ms | errors |\n"
-                     "|---|---|---|---|---|---|\n")
-        ratios = []
-        for clients in (1, 16):
-            figures = [load(server.port, server.path, texts, clients, seconds)
-                       for server in started]
-            for server, measured in zip(started, figures):
-                lines.append(f"| {clients} | {server.label} | {measured.qps:.1f} | "
-                             f"{measured.percentile(50) * 1000:.1f} | "
-                             f"{measured.percentile(99) * 1000:.1f} | {measured.errors} |\n")
-            mine = figures[0]
-            for server, other in zip(started[1:], figures[1:]):
-                ratios.append(
-                    f"c={clients} vs {server.label}: throughput x{mine.qps / max(other.qps, 1e-9):.2f}, "
-                    f"p50 x{other.percentile(50) / mine.percentile(50):.2f} lower, "
-                    f"p99 x{other.percentile(99) / mine.percentile(99):.2f} lower")
-        lines.append("\nratios (ldpub against each): " + "; ".join(ratios) + "\n")
+        mixes = [(started, answered["all"])]
+        if len(started) > 2:  # ours against the baseline, on every query both answer
+            mixes.append((started[:-1], answered["ldpub"]))
+        for compared, texts in mixes:
+            lines.extend(runs(compared, texts, seconds))
     finally:
         for process in processes:
             stop(process)
+    return lines
+
+
+def runs(compared: list[Server], texts: list[str], seconds: float) -> list[str]:
+    """The queries round-robin on each server, by 1 and by 16 clients; ours first."""
+    lines = [f"\nruns of {seconds:g} s, {', '.join(s.label for s in compared)}: "
+             f"the {len(texts)} queries they all answer, round-robin:\n\n",
+             "| clients | server | qps | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n"]
+    ratios = []
+    for clients in (1, 16):
+        figures = [load(server.port, server.path, texts, clients, seconds) for server in compared]
+        for server, measured in zip(compared, figures):
+            lines.append(f"| {clients} | {server.label} | {measured.qps:.1f} | "
+                         f"{measured.percentile(50) * 1000:.1f} | "
+                         f"{measured.percentile(99) * 1000:.1f} | {measured.errors} |\n")
+        mine = figures[0]
+        for server, other in zip(compared[1:], figures[1:]):
+            ratios.append(
+                f"c={clients} vs {server.label}: throughput x{mine.qps / max(other.qps, 1e-9):.2f}, "
+                f"p50 x{other.percentile(50) / mine.percentile(50):.2f} lower, "
+                f"p99 x{other.percentile(99) / mine.percentile(99):.2f} lower")
+    lines.append("\nratios (ldpub against each): " + "; ".join(ratios) + "\n")
     return lines
 
 
