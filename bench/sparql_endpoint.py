@@ -13,10 +13,10 @@ once on ours and the baseline, with every query both answer. Printed: queries pe
 second, p50 and p99 latency of each server and their ratios (ours / theirs for qps;
 theirs / ours for latency).
 
-Both servers load one N-Quads file, staged by our loader: the repository's data with
+Every server loads one N-Quads file, staged by our loader: the repository's data with
 its derived graph, the generated data without it (applying the rules to a fixpoint over a
 million statements is the loader's slow part, and leaving it out changes nothing for
-the comparison: both serve the same quads). Our server runs without SHACL validation
+the comparison: all serve the same quads). Our server runs without SHACL validation
 at start and with a time limit and a result limit high enough that both do the same
 work; everything else is the production path.
 
