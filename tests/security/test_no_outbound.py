@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from server import create_app
+from server.dumps import with_default_graph
 from server.loading import DataUnreadable, load_snapshot
 from server.settings import Settings
 
@@ -125,7 +126,8 @@ def test_behind_a_remote_store_service_is_refused_before_the_engine_sees_it(
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
     data = tmp_path / "tiny.nq"
-    ox.serialize(tiny_snapshot.store.quads(), output=str(data), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(with_default_graph(tiny_snapshot.store), output=str(data),
+                 format=ox.RdfFormat.N_QUADS)
     engine = comunica.SparqlServer.start(data, tmp_path / "comunica.log")
     app = create_app({**tiny_config, "store": "sparql+" + engine.url,
                       "dump_dir": str(tmp_path / "dumps"), "TESTING": True})
