@@ -87,10 +87,14 @@ def execute(store: Store, prefixes: dict[str, str], job: Job) -> Answer:
     """
     checked = check_query(job.text, allowed_hosts=job.allowed_hosts, base=job.base,
                           prefixes=prefixes)
+    default_graphs, named_graphs = job.default_graphs, job.named_graphs
+    if default_graphs is None and named_graphs is None and len(set(checked.from_graphs)) > 1:
+        # The engine would read several FROM graphs as a bag; named, the store merges them.
+        default_graphs, named_graphs = checked.from_graphs, checked.from_named_graphs
     try:
         result = store.query(job.text, base_iri=job.base,
                              prefixes={p: prefixes[p] for p in checked.implicit_prefixes},
-                             default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+                             default_graphs=default_graphs, named_graphs=named_graphs)
     except QueryError as error:
         raise BadQuery(engine_error(job.text, str(error))) from None
     try:

@@ -43,6 +43,9 @@ class CheckedQuery:
     # Prefixes the query uses without declaring them, which the dataset's prefix map
     # supplies (the engine gets them as parameters, never as text).
     implicit_prefixes: tuple[str, ...] = ()
+    # The graphs of its FROM and of its FROM NAMED clauses, resolved.
+    from_graphs: tuple[str, ...] = ()
+    from_named_graphs: tuple[str, ...] = ()
 
 
 def check_query(text: str, *, allowed_hosts: Collection[str], base: str | None,
@@ -80,7 +83,9 @@ def _checked(text: str, allowed_hosts: tuple[str, ...], base: str | None,
     namespaces = {**{p: known[p] for p in implicit}, **declared}
     for target in _service_targets(query, namespaces, base):
         _check_service(target, allowed_hosts)
-    return CheckedQuery(query.name.removesuffix("Query").upper(), tuple(implicit))
+    default, named = _dataset(query, namespaces, base)
+    return CheckedQuery(query.name.removesuffix("Query").upper(), tuple(implicit),
+                        default, named)
 
 
 def _as_the_grammar_reads(text: str) -> str:
@@ -160,6 +165,26 @@ def _used_prefixes(query: CompValue) -> Iterator[str]:
             yield node.prefix or ""
 
 
+def _dataset(query: CompValue, namespaces: dict[str, str],
+             base: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The graphs the query's ``FROM`` and ``FROM NAMED`` clauses name, in order."""
+    default: list[str] = []
+    named: list[str] = []
+    # (``CompValue.get`` answers a missing key with its name, so ask ``in`` first.)
+    for clause in query["datasetClause"] if "datasetClause" in query else ():
+        if "default" in clause:
+            default.append(_iri(clause["default"], namespaces, base))
+        else:
+            named.append(_iri(clause["named"], namespaces, base))
+    return tuple(default), tuple(named)
+
+
+def _iri(term, namespaces: dict[str, str], base: str | None) -> str:
+    if isinstance(term, CompValue):  # a prefixed name
+        return namespaces[term.prefix or ""] + (term.localname or "")
+    return urljoin(base or "", str(term))
+
+
 def _service_targets(query: CompValue, namespaces: dict[str, str],
                      base: str | None) -> Iterator[str | None]:
     """The endpoint of every ``SERVICE``; None where only the run can tell."""
@@ -167,12 +192,7 @@ def _service_targets(query: CompValue, namespaces: dict[str, str],
         if node.name != "ServiceGraphPattern":
             continue
         term = node.term
-        if isinstance(term, Variable):
-            yield None
-        elif isinstance(term, CompValue):  # a prefixed name
-            yield namespaces[term.prefix or ""] + (term.localname or "")
-        else:
-            yield urljoin(base or "", str(term))
+        yield None if isinstance(term, Variable) else _iri(term, namespaces, base)
 
 
 def _check_service(target: str | None, allowed_hosts: Collection[str]) -> None:
