@@ -19,6 +19,11 @@ from server.errors import BadRequest
 from server.examples import example_queries
 from server.settings import REPOSITORY
 
+# Hypothesis writes out a test's arguments (the catalogue fixture among them) when it
+# reports on an example; past 30 kB it warns about the cost, and warnings are errors here.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
+
 QUERIES = {q.name: q for q in example_queries(REPOSITORY / "queries") if q.parameters}
 
 
