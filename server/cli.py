@@ -269,7 +269,9 @@ def run(ctx: click.Context, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.option("--threads", default=32, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker; SPARQL queries take at most twice "
+                   "--max-concurrent-queries of them, the rest serve pages.")
 @click.option("--timeout", default=60, show_default=True, type=int,
               help="Seconds before a silent worker is killed and replaced.")
 @click.option("--pid", "pidfile", default=None, type=click.Path(dir_okay=False),
@@ -289,6 +291,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     from .wsgi import GunicornServer
 
     app = _app(ctx)
+    settings = app.extensions["publisher"].settings
+    if threads <= 2 * settings.max_concurrent_queries:
+        click.echo(f"warning: --threads {threads} leaves pages no thread of their own: "
+                   f"running and waiting SPARQL queries may take "
+                   f"{2 * settings.max_concurrent_queries}", err=True)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -296,7 +303,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
         "timeout": timeout,
         "pidfile": pidfile,
         "accesslog": "-" if access_log else None,
-        "loglevel": app.extensions["publisher"].settings.log_level.lower(),
+        "loglevel": settings.log_level.lower(),
     }
     GunicornServer(app, options).run()
 

@@ -5,6 +5,9 @@ copy-on-write. On SIGHUP gunicorn calls ``on_reload`` in the master, which reloa
 the publisher (refusing invalid data, or a store that does not open), then forks fresh
 workers from it: each worker serves one whole version, never a mixture. Each worker opens
 the store's files itself as it starts (``post_fork``; see ``store.ondisk``).
+
+The workers are gunicorn's threaded ones with read deadlines (``httpworker``): a slow
+client holds a thread for at most ``header_timeout`` seconds, then gets a 408.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from .httpworker import GuardedThreadWorker
 
 __all__ = ["GunicornServer", "REQUEST_LIMITS"]
 
@@ -41,6 +46,10 @@ class GunicornServer(BaseApplication):
         self.cfg.set("preload_app", True)
         self.cfg.set("on_reload", self._on_reload)
         self.cfg.set("post_fork", self._post_fork)
+        self.cfg.set("worker_class", GuardedThreadWorker)
+        # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl), so a
+        # second instance would take over the first one's; `ldpub reload` uses the pid file.
+        self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Flask:
         return self.application

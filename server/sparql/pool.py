@@ -49,6 +49,8 @@ __all__ = ["Worker", "WorkerLost", "WorkerPool", "WorkerTimeout"]
 
 # How long the zygote waits for a lost worker's exit status before giving up on it.
 DEATH_PATIENCE = 1.0
+# How much lower than the server process's the query workers' CPU priority is (nice(2)).
+QUERY_NICENESS = 10
 # A worker whose server vanished mid-query ends itself this long after its time limit.
 ORPHAN_GRACE = 5.0
 CLONE_NEWNET = 0x40000000
@@ -233,6 +235,7 @@ class WorkerPool:
 def _zygote_loop(control: socket.socket, serve: Serve, hard_limit: float,
                  network: bool, memory: int) -> None:
     _isolate(control.fileno())
+    _yield_to_pages()
     control.sendall(b"0" if network or not _close_network() else b"1")
     ended: dict[int, int] = {}  # worker pid -> exit code, kept until asked for
     while command := control.recv(1):
@@ -319,6 +322,16 @@ def _close_network() -> bool:
     """Move this (single-threaded) process into a new, empty network namespace."""
     libc = ctypes.CDLL(None, use_errno=True)
     return any(libc.unshare(flags) == 0 for flags in _NAMESPACES)
+
+
+def _yield_to_pages() -> None:
+    """Run the queries at a lower CPU priority than the server process (the workers inherit
+    it from the zygote): on a machine whose cores the queries fill, pages and ``/healthz``
+    still get the processor first."""
+    try:
+        os.nice(QUERY_NICENESS)
+    except OSError:
+        pass  # not allowed here: same priority as before
 
 
 def _max_fd() -> int:

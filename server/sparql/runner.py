@@ -1,8 +1,9 @@
 """The query runner: a time limit that holds, and a bounded number of queries at once.
 
 Each server process (a gunicorn worker, the development server, a test) has one runner.
-A query waits for one of ``max_concurrent_queries`` slots (a ``TooManyQueries`` 503 if
-none frees up in time), then runs in a worker process of the pool for the published
+A query waits for one of ``max_concurrent_queries`` slots, in a queue as long as that and
+for at most ``query_timeout`` (``admission``; past either bound a ``TooManyQueries`` 503
+with ``Retry-After``), then runs in a worker process of the pool for the published
 data version (``pool``). A query past ``query_timeout`` gets its worker killed and a
 ``QueryTimeout``; the next query finds another worker or forks a fresh one at once.
 
@@ -41,10 +42,10 @@ from ..errors import (
     QueryTooCostly,
     ResultTooLarge,
     ServiceUnavailable,
-    TooManyQueries,
 )
 from ..loading import Snapshot
 from ..settings import Settings
+from .admission import Admission
 from .execution import Answer, Job, execute
 from .pool import WorkerLost, WorkerPool, WorkerTimeout
 
@@ -139,7 +140,9 @@ class QueryRunner:
         self.timeout = settings.query_timeout
         self.network = bool(settings.service_hosts)  # workers may call allowed SERVICEs
         self.memory = settings.query_memory
-        self._slots = threading.BoundedSemaphore(settings.max_concurrent_queries)
+        self._admission = Admission(settings.max_concurrent_queries,
+                                    queue=settings.max_concurrent_queries,
+                                    patience=settings.query_timeout)
         self._lock = threading.Lock()
         self._pools: dict[str, WorkerPool] = {}  # one entry, "current"; a dict for finalize
         weakref.finalize(self, _retire_all, self._pools)
@@ -148,19 +151,14 @@ class QueryRunner:
         """The answer to ``job`` over ``snapshot``.
 
         Raises:
-            TooManyQueries: every slot stayed busy.
+            TooManyQueries: every slot stayed busy (``admission``).
             QueryTimeout: the query ran past the time limit and was stopped.
             BadQuery, QueryRejected, ResultTooLarge: from the query itself.
         """
-        if not self._slots.acquire(timeout=self.timeout):
-            raise TooManyQueries("every query slot of this server process is busy; "
-                                 "try again in a moment.", retry_after=1)
-        try:
+        with self._admission.admitted():
             if getattr(snapshot.store, "query_isolation", None) != FORK:
                 return execute(snapshot.store, snapshot.prefixes, job)
             return self._in_worker(snapshot, job)
-        finally:
-            self._slots.release()
 
     def close(self) -> None:
         """Stop this process's workers (tests, shutdown)."""
