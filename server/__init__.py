@@ -13,6 +13,7 @@ from flask import Flask
 
 from .cache import ResponseCache
 from .errors import register_error_handlers
+from .hosts import register_host_check
 from .http import enable_compression
 from .loading import Snapshot
 from .publisher import Publisher, publisher
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, snapshot: Snapshot | 
     from .views import register_views
 
     register_error_handlers(app)
+    register_host_check(app, settings)
     register_views(app)
     enable_compression(app)
     app.wsgi_app = ResponseCache(app.wsgi_app, lambda: _served_version(app))

@@ -18,6 +18,7 @@ import click
 
 from . import dumps, formats
 from .errors import PublisherError
+from .hosts import allow
 from .loading import DatasetInvalid, DataUnreadable, Snapshot, check
 from .settings import Settings, SettingsError
 from .sparql.execution import Form, Job
@@ -41,6 +42,9 @@ SETTING_OPTIONS = (
     ("--shapes-dir", "shapes_dir", "Folder of SHACL shapes [LDPUB_SHAPES_DIR]."),
     ("--base-iri", "base_iri", "Base of the IRIs the data mints [LDPUB_BASE_IRI]."),
     ("--public-url", "public_url", "This server's public URL behind a proxy [LDPUB_PUBLIC_URL]."),
+    ("--allowed-hosts", "allowed_hosts", "Host names this server answers for without a public "
+                                         "URL, besides its address and localhost, "
+                                         "comma-separated [LDPUB_ALLOWED_HOSTS]."),
     ("--store", "store", "Where the data is kept: memory, oxigraph:DIR (filled by `ldpub load`) "
                          "or sparql+http://host/path [LDPUB_STORE]."),
     ("--query-timeout", "query_timeout", "SPARQL time limit, seconds [LDPUB_QUERY_TIMEOUT]."),
@@ -262,7 +266,9 @@ def query(ctx: click.Context, text: str, format_name: str | None) -> None:
 @setting_options
 def run(ctx: click.Context, host: str, port: int) -> None:
     """Serve with the development server (one process, reloads code on change: no)."""
-    _app(ctx).run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    app = _app(ctx)
+    allow(app, host)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
 
 @cli.command()
@@ -291,6 +297,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     from .wsgi import GunicornServer
 
     app = _app(ctx)
+    allow(app, host)
     settings = app.extensions["publisher"].settings
     if threads <= 2 * settings.max_concurrent_queries:
         click.echo(f"warning: --threads {threads} leaves pages no thread of their own: "

@@ -121,6 +121,7 @@ class Settings:
 
     base_iri: str = "https://w3id.org/grand-paris-russia/"
     public_url: str | None = None
+    allowed_hosts: tuple[str, ...] = ()  # Host names served without a public URL (``hosts``)
     store: str = "memory"
     data_dir: Path = REPOSITORY / "data"
     ontology_dir: Path = REPOSITORY / "ontology"
@@ -187,6 +188,7 @@ class Settings:
 FIELDS: dict[str, Callable[[str], Any]] = {
     "base_iri": _base_iri,
     "public_url": _public_url,
+    "allowed_hosts": _hosts,
     "store": _store,
     "data_dir": _directory,
     "ontology_dir": _directory,

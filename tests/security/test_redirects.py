@@ -79,12 +79,15 @@ def test_the_303_uses_the_public_url_whatever_the_host_header(repo_snapshot):
         app.extensions["sparql"].close()
 
 
-def test_without_a_public_url_the_303_points_at_the_host_the_client_asked(client):
-    """Behind no proxy, the server's address is the one the client used: a client can
-    only redirect itself, and forwarding headers are not trusted."""
+def test_without_a_public_url_the_303_points_at_the_allowed_host_the_client_asked(repo_snapshot):
+    """Behind no proxy, the server's address is the one the client used, if the operator
+    allowed it: a client can only redirect itself, and forwarding headers are not trusted."""
+    app = create_app({"TESTING": True, "allowed_hosts": "asked.example"}, snapshot=repo_snapshot)
+    client = app.test_client()
     response = client.get("/id/person/andrei-tchibis", headers={
         "Host": "asked.example", "Accept": "text/turtle", "X-Forwarded-Host": "evil.example",
         "X-Forwarded-Proto": "https"})
     assert response.status_code == 303
     assert urlsplit(response.headers["Location"]).hostname == "asked.example"
     assert response.headers["Location"].startswith("http://")
+    app.extensions["sparql"].close()
