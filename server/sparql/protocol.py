@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from ..errors import BadRequest, QueryRejected, UnsupportedMediaType
+from ..errors import BadRequest, PayloadTooLarge, QueryRejected, UnsupportedMediaType
 from ..formats import lenient_name
 from .safety import READ_ONLY
 
@@ -28,6 +28,9 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 FORMAT_PARAMETERS = ("format", "output", "results")
+# Most parameters one request may carry (URL and form alike), as Flask's MAX_FORM_PARTS for
+# multipart forms: a query needs a handful, and 100,000 cost a web thread over a second.
+MAX_PARAMETERS = 1000
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def parse_request(method: str, media_type: str | None, charset: str | None,
 
     Raises:
         BadRequest: malformed parameters, several queries, an empty query.
+        PayloadTooLarge: more than ``MAX_PARAMETERS`` parameters in the URL or the form.
         QueryRejected: an update.
         UnsupportedMediaType: a POST body that is not a query operation.
     """
@@ -110,9 +114,12 @@ def _refuse_updates(params: dict[str, list[str]]) -> None:
 def _params(raw: bytes, where: str) -> dict[str, list[str]]:
     try:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
-                          errors="strict")
+                          errors="strict", max_num_fields=MAX_PARAMETERS)
     except UnicodeError:
         raise BadRequest(f"the {where} parameters are not URL-encoded UTF-8.") from None
+    except ValueError:  # parse_qsl counts the separators before it decodes anything
+        raise PayloadTooLarge(f"the {where} has more than {MAX_PARAMETERS} parameters; "
+                              "a query needs a handful.") from None
     params: dict[str, list[str]] = {}
     for name, value in pairs:
         params.setdefault(name, []).append(value)
