@@ -14,7 +14,7 @@ from flask import Flask
 from .cache import ResponseCache
 from .errors import register_error_handlers
 from .hosts import register_host_check
-from .http import enable_compression
+from .http import enable_compression, ignore_unusable_ranges
 from .loading import Snapshot
 from .publisher import Publisher, publisher
 from .settings import Settings
@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, snapshot: Snapshot | 
 
     register_error_handlers(app)
     register_host_check(app, settings)
+    ignore_unusable_ranges(app)
     register_views(app)
     enable_compression(app)
     app.wsgi_app = ResponseCache(app.wsgi_app, lambda: _served_version(app))

@@ -1,8 +1,9 @@
 """Building responses: the headers every negotiated representation carries.
 
 ``Vary: Accept`` on everything negotiated (303s and errors included), ``Content-Type``
-with charset, a strong ``ETag`` derived from the data version (never from serialised
-bytes, whose blank-node labels change), ``Last-Modified`` from the load time, ``304``
+with charset, an ``ETag`` derived from the data version and this server's address (never
+from serialised bytes, whose blank-node labels change; weak where those labels are drawn
+afresh), ``Last-Modified`` from the load time, ``304``
 on revalidation (RFC 9110 §13), and ``Link`` headers to the alternates.
 """
 
@@ -14,16 +15,27 @@ from collections.abc import Iterable
 from flask import Flask, Response, request
 from flask_compress import Compress
 
+from werkzeug.http import parse_range_header
+
+from . import urls
 from .cache import REPLAYABLE
 from .formats import FORMATS, Format
 from .publisher import publisher
 
-__all__ = ["representation", "see_other", "link_header", "replayable", "enable_compression"]
+__all__ = ["representation", "request_etag", "see_other", "link_header", "replayable", "enable_compression",
+           "ignore_unusable_ranges"]
 
 
 def etag_for(*parts: str) -> str:
     """A strong validator for one representation of one data version."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def request_etag(fmt: Format, variant: str = "") -> str:
+    """The validator of this request's representation in ``fmt``: the data version, the
+    URL, this server's address (absolute links) and ``variant``."""
+    return etag_for(publisher().snapshot.version, request.path, fmt.name,
+                    request.query_string.decode(), variant, urls.public_base())
 
 
 def link_header(links: Iterable[tuple[str, ...]]) -> str:
@@ -52,13 +64,13 @@ def representation(
 
     ``variant`` names what else the body depends on (the reader's language), so that each
     variant has its own ETag; ``vary`` names the request headers it comes from. ``weak``
-    marks bodies that mean the same for a data version but may differ in bytes (blank
-    node labels a query engine draws anew), as RFC 9110 §8.8.1 asks of such ETags.
+    for a body whose bytes are not the same each time it is made (blank-node labels drawn
+    afresh): the same data, but not the same bytes, which a strong ETag would promise
+    (RFC 9110 §8.8.1).
     """
     snapshot = publisher().snapshot
     response = Response(body, 200, content_type=fmt.content_type)
-    response.set_etag(etag_for(snapshot.version, request.path, fmt.name,
-                               request.query_string.decode(), variant), weak=weak)
+    response.set_etag(request_etag(fmt, variant), weak=weak)
     response.last_modified = snapshot.loaded_at
     response.cache_control.public = True
     response.cache_control.max_age = max_age
@@ -111,3 +123,22 @@ def enable_compression(app: Flask) -> None:
     # wrapping them would leave the file unclosed.
     app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
+
+
+def ignore_unusable_ranges(app: Flask) -> None:
+    """Serve the whole file (200) for a ``Range`` that is not one byte range.
+
+    RFC 9110 §14.2: a server must ignore a range unit it does not know, and may ignore a
+    malformed range or a list of ranges; Werkzeug's file responses answer all three with
+    416, which tells a client its range is beyond the end of the file (it is not).
+    """
+    app.before_request(_drop_unusable_range)
+
+
+def _drop_unusable_range() -> None:
+    header = request.headers.get("Range")
+    if header is None:
+        return
+    parsed = parse_range_header(header)
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        request.environ.pop("HTTP_RANGE", None)

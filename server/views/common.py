@@ -15,7 +15,7 @@ from .. import urls
 from ..cache import Memo
 from ..describe import scope
 from ..errors import BadRequest
-from ..formats import HTML, RDF_FORMATS
+from ..formats import HTML, RDF_FORMATS, lenient_name
 from ..http import replayable, representation
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, messages
 from ..loading import Snapshot
@@ -25,6 +25,7 @@ __all__ = [
     "document_links",
     "has_endpoint",
     "html_response",
+    "named_format",
     "page_number",
     "reader_language",
     "rendered",
@@ -82,6 +83,16 @@ def require_html() -> None:
         NotAcceptable: the ``Accept`` header leaves HTML out.
     """
     negotiate(request.accept_mimetypes, (HTML,), default=HTML, name=request.args.get("format"))
+
+
+def named_format(ext: str | None) -> str | None:
+    """The format the URL names, if any: the path's extension exactly as written (a path
+    names one representation, so ``.TTL`` or ``.%20`` is no format: 406), else ``?format=``
+    as clients spell it (``Turtle``, ``rdf+xml``)."""
+    if ext is not None:
+        return ext
+    name = request.args.get("format", "")
+    return lenient_name(name) if name.strip() else None
 
 
 def page_number(name: str = "page") -> int:

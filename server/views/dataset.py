@@ -25,7 +25,7 @@ from ..negotiation import negotiate, pick_language
 from ..publisher import publisher
 from ..store.registry import dump_root
 from ..terms import embed_json
-from .common import has_endpoint
+from .common import has_endpoint, named_format
 
 bp = Blueprint("dataset", __name__)
 
@@ -55,7 +55,7 @@ def description(ext: str | None = None) -> Response:
         return _html(page, links)
     body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri)], fmt,
                                    snapshot.prefixes)
-    return representation(body, fmt, links=links)
+    return representation(body, fmt, links=links, weak=True)  # fresh blank nodes each time
 
 
 def _canned_queries(dataset: str) -> list:
@@ -132,17 +132,15 @@ def validation(ext: str | None = None) -> Response:
                                "holds no validation report; the data is validated where it is "
                                "loaded (ldpub validate)")
     body = formats.serialize_quads(harvest.report_quads(report), fmt, snapshot.prefixes)
-    return representation(body, fmt, links=links)
+    return representation(body, fmt, links=links, weak=True)  # new blank nodes per validation
 
 
 # --- helpers
 
 
 def _negotiate(ext: str | None) -> Format:
-    name = ext or request.args.get("format")
-    if name:
-        name = formats.lenient_name(name)
-    return negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, default=TURTLE, name=name)
+    return negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, default=TURTLE,
+                     name=named_format(ext))
 
 
 def _cache() -> dumps.DumpCache:

@@ -21,8 +21,8 @@ from .. import iris, urls
 from ..converters import register_converters
 from ..describe import description_bytes, graph_bytes
 from ..errors import ResourceNotFound
-from ..formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format, lenient_name
-from ..http import etag_for, link_header, replayable, representation
+from ..formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
+from ..http import link_header, replayable, representation, request_etag
 from ..i18n import LANGUAGES
 from ..loading import Snapshot
 from ..namedgraph import graph_file, graph_page, is_large
@@ -30,7 +30,14 @@ from ..negotiation import negotiate
 from ..publisher import publisher
 from ..store.registry import dump_root
 from ..terms import embed_json
-from .common import document_links, html_response, page_number, reader_language, rendered
+from .common import (
+    document_links,
+    html_response,
+    named_format,
+    page_number,
+    reader_language,
+    rendered,
+)
 
 __all__ = ["GRAPH_FORMATS", "bp"]
 
@@ -56,9 +63,8 @@ def graph(slug: str, ext: str | None = None) -> Response:
     iri = iris.graph_iri(publisher().settings.base_iri, slug)
     if iri not in snapshot.stats.graphs:
         raise ResourceNotFound(f"no named graph {iri} is published")
-    name = ext or request.args.get("format")
     fmt = negotiate(request.accept_mimetypes, GRAPH_FORMATS, default=TURTLE,
-                    name=lenient_name(name) if name else None)
+                    name=named_format(ext))
     links = [(urls.absolute("graphs.graph", slug=slug, ext=HTML.name), "alternate",
               HTML.media_type), *document_links(None, "graphs.graph", slug=slug)]
     if fmt is HTML:
@@ -75,8 +81,8 @@ def graph(slug: str, ext: str | None = None) -> Response:
 def _from_file(snapshot: Snapshot, iri: str, fmt: Format, links: list) -> Response:
     settings = publisher().settings
     found = graph_file(snapshot, iri, settings.base_iri, fmt, dump_root(settings))
-    etag = etag_for(snapshot.version, request.path, fmt.name, request.query_string.decode(), "")
-    response = send_file(found.path, mimetype=fmt.media_type, conditional=True, etag=etag,
+    response = send_file(found.path, mimetype=fmt.media_type, conditional=True,
+                         etag=request_etag(fmt),
                          last_modified=snapshot.loaded_at, max_age=MAX_AGE)
     response.content_type = fmt.content_type  # Werkzeug adds a charset to text/* only
     del response.headers["Content-Disposition"]  # the file's name is not the graph's

@@ -27,6 +27,7 @@ from ..vocabulary import property_hints
 from .common import (
     document_links,
     html_response,
+    named_format,
     page_number,
     reader_language,
     rendered,
@@ -101,7 +102,7 @@ def data(kind: str, slug: str, ext: str | None = None) -> Response:
     snapshot, iri = _resource(kind, slug)
     describe(snapshot, iri)
     fmt = negotiate(request.accept_mimetypes, RDF_FORMATS, default=TURTLE,
-                    name=ext or request.args.get("format"))
+                    name=named_format(ext))
     body = description_bytes(snapshot, iri, fmt)
     links = document_links("resources.page", "resources.data", iri, kind=kind, slug=slug)
     response = representation(body, fmt, links=links)

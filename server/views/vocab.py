@@ -19,7 +19,7 @@ from ..negotiation import negotiate
 from ..publisher import publisher
 from ..shapedoc import shapes_page
 from ..vocabulary import ontology_page
-from .common import document_links, html_response, reader_language, rendered
+from .common import document_links, html_response, named_format, reader_language, rendered
 
 __all__ = ["VOCABULARY_FORMATS", "bp"]
 
@@ -42,7 +42,7 @@ def document(ext: str | None = None) -> Response:
     graph_of, page_of = _DOCUMENTS[endpoint]
     snapshot = publisher().snapshot
     fmt = negotiate(request.accept_mimetypes, VOCABULARY_FORMATS, default=TURTLE,
-                    name=ext or request.args.get("format"))
+                    name=named_format(ext))
     links = document_links(endpoint, endpoint)
     if fmt is HTML:
         def context() -> dict:
