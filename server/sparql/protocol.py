@@ -66,6 +66,7 @@ def parse_request(method: str, media_type: str | None, charset: str | None,
         _refuse_updates(params)
         queries = params.get("query", [])
         if not queries:
+            _dataset(params)  # malformed graph IRIs are an error even without a query
             return None
     elif media_type == FORM:
         form = _params(body, "form")
@@ -99,11 +100,16 @@ def _request(queries: list[str], params: dict[str, list[str]]) -> QueryRequest:
     text = queries[0]
     if not text.strip():
         raise BadRequest("the query is empty.")
-    defaults = tuple(_iri(v, "default-graph-uri") for v in params.get("default-graph-uri", []))
-    named = tuple(_iri(v, "named-graph-uri") for v in params.get("named-graph-uri", []))
+    defaults, named = _dataset(params)
     dataset = bool(defaults or named)
     names = tuple(lenient_name(v) for p in FORMAT_PARAMETERS for v in params.get(p, []) if v.strip())
     return QueryRequest(text, defaults if dataset else None, named if dataset else None, names)
+
+
+def _dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The graphs named by ``default-graph-uri`` and ``named-graph-uri``, checked."""
+    return (tuple(_iri(v, "default-graph-uri") for v in params.get("default-graph-uri", [])),
+            tuple(_iri(v, "named-graph-uri") for v in params.get("named-graph-uri", [])))
 
 
 def _refuse_updates(params: dict[str, list[str]]) -> None:
