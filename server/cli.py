@@ -19,6 +19,7 @@ import click
 from . import dumps, formats
 from .errors import PublisherError
 from .hosts import allow
+from .httpworker import READ_TIMEOUTS, guarded_worker
 from .loading import DatasetInvalid, DataUnreadable, Snapshot, check
 from .settings import Settings, SettingsError
 from .sparql.execution import Form, Job
@@ -282,12 +283,19 @@ def run(ctx: click.Context, host: str, port: int) -> None:
               help="Seconds before a silent worker is killed and replaced.")
 @click.option("--pid", "pidfile", default=None, type=click.Path(dir_okay=False),
               help="Write the master's process id here (for `ldpub reload`).")
+@click.option("--header-timeout", default=READ_TIMEOUTS["header_timeout"], show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a client has to send a request's head once it began (else 408).")
+@click.option("--body-timeout", default=READ_TIMEOUTS["body_timeout"], show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a client has to send a request's body once it is read (else 408).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="Log every request to standard output (costs about a third of the "
                    "throughput on cached pages).")
 @setting_options
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, timeout: int,
-          pidfile: str | None, access_log: bool) -> None:
+          pidfile: str | None, header_timeout: float, body_timeout: float,
+          access_log: bool) -> None:
     """Serve in production: a gunicorn master and worker processes.
 
     The data is loaded and validated once, in the master, before the workers fork.
@@ -311,6 +319,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
         "pidfile": pidfile,
         "accesslog": "-" if access_log else None,
         "loglevel": settings.log_level.lower(),
+        "worker_class": guarded_worker(header_timeout, body_timeout),
     }
     GunicornServer(app, options).run()
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import SecurityError
 
-from .errors import BadRequest
 from .settings import Settings
 
 __all__ = ["LOOPBACK", "allow", "register_host_check", "well_formed"]
@@ -60,13 +59,19 @@ def register_host_check(app: Flask, settings: Settings) -> None:
     app.before_request(_check_host)
 
 
-def _check_host() -> None:
+def _check_host() -> Response | None:
+    """A plain-text 400, made without the URL map: it cannot build URLs for this host."""
     sent = request.headers.get("Host")
     if sent is None or not well_formed(sent):
-        raise BadRequest(f"the Host header {(sent or '')[:100]!r} does not name a valid host "
-                         "(a DNS name or an IP address, and an optional port).")
+        return _bad_request(f"the Host header {(sent or '')[:100]!r} does not name a valid "
+                            "host (a DNS name or an IP address, and an optional port).")
     if isinstance(request.routing_exception, SecurityError):
-        raise BadRequest(_refusal(sent))
+        return _bad_request(_refusal(sent))
+    return None
+
+
+def _bad_request(message: str) -> Response:
+    return Response(f"400 Bad Request\n\n{message}\n", 400, mimetype="text/plain")
 
 
 def _refusal(sent: str) -> str:

@@ -28,7 +28,7 @@ from werkzeug.exceptions import BadRequest, RequestTimeout
 
 from .security import SECURITY_HEADERS
 
-__all__ = ["GuardedThreadWorker", "ReadTimeout", "READ_TIMEOUTS"]
+__all__ = ["GuardedThreadWorker", "ReadTimeout", "READ_TIMEOUTS", "guarded_worker"]
 
 # Seconds a client has to send a request head once it started, and a request body once the
 # application asks for it. nginx waits 60 s between two reads; a total bound is stricter and
@@ -168,6 +168,12 @@ class GuardedThreadWorker(ThreadWorker):
         captured = _Captured()
         super().handle_error(req, captured, addr, exc)
         _send(client, captured.data)
+
+
+def guarded_worker(header_timeout: float, body_timeout: float) -> type[GuardedThreadWorker]:
+    """The worker class with these deadlines (gunicorn takes a class, not an instance)."""
+    return type("GuardedThreadWorker", (GuardedThreadWorker,),
+                {"header_timeout": header_timeout, "body_timeout": body_timeout})
 
 
 class _Captured:

@@ -40,13 +40,13 @@ class GunicornServer(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        for key, value in {**REQUEST_LIMITS, **self.options}.items():
+        defaults = {**REQUEST_LIMITS, "worker_class": GuardedThreadWorker}
+        for key, value in {**defaults, **self.options}.items():
             if value is not None:
                 self.cfg.set(key, value)
         self.cfg.set("preload_app", True)
         self.cfg.set("on_reload", self._on_reload)
         self.cfg.set("post_fork", self._post_fork)
-        self.cfg.set("worker_class", GuardedThreadWorker)
         # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl), so a
         # second instance would take over the first one's; `ldpub reload` uses the pid file.
         self.cfg.set("control_socket_disable", True)
