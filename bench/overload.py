@@ -7,7 +7,7 @@ time limit, or is refused with 503) and ``--slow`` clients trickle one header li
 ``--trickle`` seconds (each ends with a 408). Prints the page latencies of both phases,
 their ratio, ``/healthz``, and what the attackers got. The goal: page p99 under 1 s.
 
-    python bench/overload.py [--duration 30] [--queries 20] [--slow 8] [--json]
+    python bench/overload.py [--duration 30] [--queries 20] [--slow 8] [--threads 32] [--json]
         [-- setting flags for ldpub serve]
 """
 
@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import requests
@@ -141,19 +141,16 @@ def figures(found: dict) -> dict:
 
 
 def run(duration: float, queries: int, slow: int, trickle: float,
-        settings: Sequence[str] = (), on_server: Callable | None = None) -> dict:
-    with soak.Server(settings, workers=WORKERS, threads=THREADS) as server:
+        settings: Sequence[str] = (), threads: int = THREADS) -> dict:
+    with soak.Server(settings, workers=WORKERS, threads=threads) as server:
         paths = soak.page_paths(server.url)[:200] or ["/"]
         sample(server.url, paths, threading.Event(), 2.0)  # warm the caches
         alone = figures(sample(server.url, paths, threading.Event(), min(10.0, duration)))
         under = pressed(server.url, server.port, paths, duration=duration, queries=queries,
                         slow=slow, trickle=trickle)
-        result = {"alone": alone, "under_load": figures(under), "queries": under["queries"],
-                  "slow_clients": under["slow_clients"],
-                  "p99_ratio": round(figures(under)["page_p99_ms"] / alone["page_p99_ms"], 1)}
-        if on_server is not None:
-            on_server(server)
-        return result
+        return {"alone": alone, "under_load": figures(under), "queries": under["queries"],
+                "slow_clients": under["slow_clients"],
+                "p99_ratio": round(figures(under)["page_p99_ms"] / alone["page_p99_ms"], 1)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,15 +159,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=20)
     parser.add_argument("--slow", type=int, default=8)
     parser.add_argument("--trickle", type=float, default=3.0)
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help="threads per worker (ldpub serve's default: %(default)s)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("settings", nargs="*")
     args = parser.parse_args(argv)
-    result = run(args.duration, args.queries, args.slow, args.trickle, args.settings)
+    result = run(args.duration, args.queries, args.slow, args.trickle, args.settings, args.threads)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     alone, under = result["alone"], result["under_load"]
-    print(f"ldpub serve --workers {WORKERS} --threads {THREADS}; {args.queries} clients "
+    print(f"ldpub serve --workers {WORKERS} --threads {args.threads}; {args.queries} clients "
           f"repeating a cartesian query, {args.slow} clients sending a header line every "
           f"{args.trickle:g} s, for {args.duration:g} s")
     for name, row in (("pages alone", alone), ("under load", under)):

@@ -43,26 +43,30 @@ def test_a_spoofed_host_reaches_no_absolute_url(client):
         assert "evil" not in response.headers.get("Location", "")
 
 
-def test_an_allowed_host_is_used_in_absolute_urls(repo_snapshot):
-    app = create_app({"TESTING": True, "allowed_hosts": "data.example.org, mirror.example"},
-                     snapshot=repo_snapshot)
-    try:
-        client = app.test_client()
-        robots = client.get("/robots.txt", headers={"Host": "mirror.example:8080"})
-        assert "Sitemap: http://mirror.example:8080/sitemap.xml" in robots.get_data(as_text=True)
-        assert client.get("/robots.txt", headers={"Host": "evil.example"}).status_code == 400
-    finally:
+@pytest.fixture
+def client_with(repo_snapshot):
+    """A test client of an app made with the given settings."""
+    made = []
+
+    def make(**settings):
+        made.append(create_app({"TESTING": True, **settings}, snapshot=repo_snapshot))
+        return made[-1].test_client()
+
+    yield make
+    for app in made:
         app.extensions["sparql"].close()
 
 
-def test_with_a_public_url_any_well_formed_host_is_served_but_never_echoed(repo_snapshot):
-    app = create_app({"TESTING": True, "public_url": "https://data.example.org"},
-                     snapshot=repo_snapshot)
-    try:
-        client = app.test_client()
-        robots = client.get("/robots.txt", headers={"Host": "evil.example"})
-        assert robots.status_code == 200
-        assert "Sitemap: https://data.example.org/sitemap.xml" in robots.get_data(as_text=True)
-        assert client.get("/robots.txt", headers={"Host": "a..b"}).status_code == 400
-    finally:
-        app.extensions["sparql"].close()
+def test_an_allowed_host_is_used_in_absolute_urls(client_with):
+    client = client_with(allowed_hosts="data.example.org, mirror.example")
+    robots = client.get("/robots.txt", headers={"Host": "mirror.example:8080"})
+    assert "Sitemap: http://mirror.example:8080/sitemap.xml" in robots.get_data(as_text=True)
+    assert client.get("/robots.txt", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_with_a_public_url_any_well_formed_host_is_served_but_never_echoed(client_with):
+    client = client_with(public_url="https://data.example.org")
+    robots = client.get("/robots.txt", headers={"Host": "evil.example"})
+    assert robots.status_code == 200
+    assert "Sitemap: https://data.example.org/sitemap.xml" in robots.get_data(as_text=True)
+    assert client.get("/robots.txt", headers={"Host": "a..b"}).status_code == 400
