@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import multiprocessing
 import socket
 import sys
 import threading
@@ -23,6 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -101,25 +103,44 @@ def slow_client(port: int, stop: threading.Event, tally: Counter, trickle: float
             time.sleep(0.1)
 
 
-def pressed(url: str, port: int, paths: Sequence[str], *, duration: float, queries: int,
-            slow: int, trickle: float) -> dict:
-    """The page sample while the attackers run; what the attackers got."""
-    stop = threading.Event()
+def attack(url: str, port: int, queries: int, slow: int, trickle: float, stop: Any,
+           tallies: Any) -> None:
+    """The attackers' threads, in a process of their own (see ``pressed``)."""
+    done = threading.Event()
     query_tally: Counter = Counter()
     slow_tally: Counter = Counter()
-    attackers = [threading.Thread(target=expensive_queries, args=(url, stop, query_tally))
+    attackers = [threading.Thread(target=expensive_queries, args=(url, done, query_tally))
                  for _ in range(queries)]
-    attackers += [threading.Thread(target=slow_client, args=(port, stop, slow_tally, trickle))
+    attackers += [threading.Thread(target=slow_client, args=(port, done, slow_tally, trickle))
                   for _ in range(slow)]
     for thread in attackers:
         thread.start()
-    time.sleep(min(2.0, duration / 4))  # let the slots and the queue fill
-    found = sample(url, paths, stop, duration)
-    stop.set()
+    stop.wait()
+    done.set()
     for thread in attackers:
         thread.join(timeout=70)
-    found["queries"] = dict(query_tally)
-    found["slow_clients"] = dict(slow_tally)
+    tallies.put((dict(query_tally), dict(slow_tally)))
+
+
+def pressed(url: str, port: int, paths: Sequence[str], *, duration: float, queries: int,
+            slow: int, trickle: float) -> dict:
+    """The page sample while the attackers run; what the attackers got.
+
+    The attackers run in another process: threads of this one would compete with the
+    sampler for its interpreter lock, and the measure would include that wait.
+    """
+    context = multiprocessing.get_context("fork")
+    stop, tallies = context.Event(), context.Queue()
+    attackers = context.Process(target=attack, args=(url, port, queries, slow, trickle, stop,
+                                                     tallies))
+    attackers.start()
+    try:
+        time.sleep(min(2.0, duration / 4))  # let the slots and the queue fill
+        found = sample(url, paths, threading.Event(), duration)
+    finally:
+        stop.set()
+    found["queries"], found["slow_clients"] = tallies.get(timeout=120)
+    attackers.join(timeout=30)
     return found
 
 
