@@ -102,7 +102,7 @@ def page_number(name: str = "page") -> int:
         BadRequest: it is not a whole number between 1 and ``MAX_PAGE``.
     """
     text = request.args.get(name, "1")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE:
         raise BadRequest(f"{name} must be a whole number from 1 to {MAX_PAGE}, not {text[:40]!r}")
     return int(text)
 

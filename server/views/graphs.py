@@ -63,6 +63,7 @@ def graph(slug: str, ext: str | None = None) -> Response:
     iri = iris.graph_iri(publisher().settings.base_iri, slug)
     if iri not in snapshot.stats.graphs:
         raise ResourceNotFound(f"no named graph {iri} is published")
+    page_number()  # only the page is paged, but a malformed number is refused for every format
     fmt = negotiate(request.accept_mimetypes, GRAPH_FORMATS, default=TURTLE,
                     name=named_format(ext))
     links = [(urls.absolute("graphs.graph", slug=slug, ext=HTML.name), "alternate",

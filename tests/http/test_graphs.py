@@ -342,3 +342,11 @@ def test_rdflib_dereferences_a_graph_iri_over_http(live_url, repo_snapshot, slug
     assert isomorphic(graph, stored(repo_snapshot, iri))
     dataset = Dataset().parse(f"{live_url}/graph/{slug}.trig", format="trig")
     assert {str(c.identifier) for c in dataset.graphs() if len(c)} == {iri}
+
+
+@pytest.mark.parametrize("number", ["0", "100001", "99999999999999999999", "\u0661", "1.0"])
+def test_a_page_number_the_document_does_not_allow_is_400_in_every_format(client, number):
+    """``docs/openapi.yaml``: ``page`` is an integer from 1 to 100000, on the graph's data
+    as on its page (and a digit of another script is no number here)."""
+    for path in ("/graph/alpha", "/graph/alpha.nt", "/graph/alpha.html", "/browse"):
+        assert client.get(path, query_string={"page": number}).status_code == 400, path
