@@ -319,7 +319,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
         "pidfile": pidfile,
         "accesslog": "-" if access_log else None,
         "loglevel": settings.log_level.lower(),
-        "worker_class": guarded_worker(header_timeout, body_timeout),
+        # /sparql takes bodies up to --max-query-bytes, the other routes MAX_CONTENT_LENGTH
+        "worker_class": guarded_worker(header_timeout, body_timeout, max(
+            app.config["MAX_CONTENT_LENGTH"] or 0, settings.max_query_bytes)),
     }
     GunicornServer(app, options).run()
 

@@ -121,11 +121,13 @@ class GuardedThreadWorker(ThreadWorker):
 
     header_timeout = READ_TIMEOUTS["header_timeout"]
     body_timeout = READ_TIMEOUTS["body_timeout"]
+    largest_body: int | None = None  # None: the application's MAX_CONTENT_LENGTH
 
     def load_wsgi(self) -> None:
         super().load_wsgi()
         app = self.wsgi
-        largest = (getattr(app, "config", None) or {}).get("MAX_CONTENT_LENGTH") or 2**31
+        largest = (self.largest_body
+                   or (getattr(app, "config", None) or {}).get("MAX_CONTENT_LENGTH") or 2**31)
 
         def guarded(environ: dict, start_response: Any) -> Any:
             body = environ["wsgi.input"]
@@ -170,10 +172,13 @@ class GuardedThreadWorker(ThreadWorker):
         _send(client, captured.data)
 
 
-def guarded_worker(header_timeout: float, body_timeout: float) -> type[GuardedThreadWorker]:
-    """The worker class with these deadlines (gunicorn takes a class, not an instance)."""
+def guarded_worker(header_timeout: float, body_timeout: float,
+                   largest_body: int | None = None) -> type[GuardedThreadWorker]:
+    """The worker class with these deadlines and this largest body (gunicorn takes a
+    class, not an instance)."""
     return type("GuardedThreadWorker", (GuardedThreadWorker,),
-                {"header_timeout": header_timeout, "body_timeout": body_timeout})
+                {"header_timeout": header_timeout, "body_timeout": body_timeout,
+                 "largest_body": largest_body})
 
 
 class _Captured:
