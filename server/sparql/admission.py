@@ -11,14 +11,19 @@ else (``ldpub serve`` checks that this is positive).
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import TooManyQueries
 
-__all__ = ["Admission"]
+__all__ = ["Admission", "KILL_GRACE", "RETRY_AFTER"]
+
+# Seconds a refused client is told to wait: a slot frees up as soon as any query ends.
+RETRY_AFTER = 1
+# A query in the queue waits for the time limit of the one it waits for, and this much more
+# for that one to be stopped and its slot given back.
+KILL_GRACE = 1.0
 
 
 class Admission:
@@ -46,12 +51,11 @@ class Admission:
                 self._cond.notify()
 
     def _enter(self) -> None:
-        retry = max(1, math.ceil(self.patience))
         with self._cond:
             if self._running >= self.slots and self._waiting >= self.queue:
                 raise TooManyQueries("every query slot of this server process is busy and "
                                      "enough queries are waiting; try again in a moment.",
-                                     retry_after=retry)
+                                     retry_after=RETRY_AFTER)
             self._waiting += 1
             try:
                 free = self._cond.wait_for(lambda: self._running < self.slots,
@@ -61,5 +65,5 @@ class Admission:
             if not free:
                 raise TooManyQueries(f"no query slot of this server process freed up within "
                                      f"{self.patience:g} s; try again in a moment.",
-                                     retry_after=retry)
+                                     retry_after=RETRY_AFTER)
             self._running += 1

@@ -2,9 +2,9 @@
 
 Each server process (a gunicorn worker, the development server, a test) has one runner.
 A query waits for one of ``max_concurrent_queries`` slots, in a queue as long as that and
-for at most ``query_timeout`` (``admission``; past either bound a ``TooManyQueries`` 503
-with ``Retry-After``), then runs in a worker process of the pool for the published
-data version (``pool``). A query past ``query_timeout`` gets its worker killed and a
+for at most ``query_timeout`` and a second (``admission``; past either bound a
+``TooManyQueries`` 503 with ``Retry-After``), then runs in a worker process of the pool
+for the published data version (``pool``). A query past ``query_timeout`` gets its worker killed and a
 ``QueryTimeout``; the next query finds another worker or forks a fresh one at once.
 
 Pools are made in the process that uses them, by ``prepare``, which the app calls
@@ -45,7 +45,7 @@ from ..errors import (
 )
 from ..loading import Snapshot
 from ..settings import Settings
-from .admission import Admission
+from .admission import KILL_GRACE, Admission
 from .execution import Answer, Job, execute
 from .pool import WorkerLost, WorkerPool, WorkerTimeout
 
@@ -142,7 +142,7 @@ class QueryRunner:
         self.memory = settings.query_memory
         self._admission = Admission(settings.max_concurrent_queries,
                                     queue=settings.max_concurrent_queries,
-                                    patience=settings.query_timeout)
+                                    patience=settings.query_timeout + KILL_GRACE)
         self._lock = threading.Lock()
         self._pools: dict[str, WorkerPool] = {}  # one entry, "current"; a dict for finalize
         weakref.finalize(self, _retire_all, self._pools)

@@ -307,8 +307,9 @@ def test_a_reload_under_load_never_serves_a_mixture_of_versions(soak, tiny_copy,
     versions = []
     for path, fmt, etag, body in seen:
         variant = "en" if fmt == "html" else ""  # the page's ETag names its language
-        version = next((v for v in (old, new) if etag == etag_for(v, path, fmt, "", variant)),
-                       None)
+        base = server.url + "/"  # and the address its absolute links are written with
+        version = next((v for v in (old, new)
+                        if etag == etag_for(v, path, fmt, "", variant, base)), None)
         assert version is not None, f"an ETag of neither version on {path}"
         other = names[new if version == old else old]
         assert names[version] in body and other not in body, f"{path}: ETag and body disagree"
