@@ -13,6 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rdflib.plugins.sparql import prepareQuery
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
@@ -39,6 +40,16 @@ SPARQL_QUERIES = st.one_of(
 )
 schemathesis.openapi.format("sparql-query", SPARQL_QUERIES)
 
+# The document's ``format: media-range``: an Accept header that admits a format we serve
+# (one that admits none is answered 406, which the negotiation tests check).
+MEDIA_RANGES = st.sampled_from(["*/*", "text/*", "application/*", "text/html", "text/turtle",
+                                "application/ld+json", "application/n-triples",
+                                "application/rdf+xml", "application/trig",
+                                "application/n-quads"])
+QUALITIES = st.sampled_from(["", ";q=1", ";q=0.9", ";q=0.5", ";q=0.1"])
+schemathesis.openapi.format("media-range", st.lists(
+    st.builds("{}{}".format, MEDIA_RANGES, QUALITIES), min_size=1, max_size=3).map(", ".join))
+
 
 @pytest.fixture(scope="module")
 def api(soak, tmp_path_factory):
@@ -51,9 +62,15 @@ def api(soak, tmp_path_factory):
 
 schema = schemathesis.pytest.from_fixture("api")
 
+# On the endpoint, which formats fit depends on whether a query is given (none: the RDF
+# service description; a SELECT: result formats), a dependency OpenAPI cannot state; so a
+# format the document lists may rightly get 406 there. Every other check still runs.
+FORMAT_FOLLOWS_QUERY = {"/sparql", "/sparql/"}
+
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_the_server_does_what_its_document_says(case):
-    case.call_and_validate(timeout=60)
+    excluded = [positive_data_acceptance] if case.operation.path in FORMAT_FOLLOWS_QUERY else []
+    case.call_and_validate(timeout=60, excluded_checks=excluded)

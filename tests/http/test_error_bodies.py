@@ -30,7 +30,7 @@ ERRORS = [
      "p must be an IRI or a prefixed name"),
     ("/sparql?query=ASK%20%7B", 400, "Malformed Query", "line 1, column 6"),
     ("/sparql?query=DELETE%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D", 400, "Query Refused",
-     "SPARQL Update (DELETE) is refused: this SPARQL endpoint is read-only"),
+     "SPARQL Update (DELETE WHERE) is refused: this SPARQL endpoint is read-only"),
     ("/data/person/ada-lovelace.docx", 406, "Not Acceptable",
      "unknown format 'docx'; available formats: text/turtle (.ttl)"),
 ]

@@ -127,7 +127,8 @@ def test_opening_a_store_whose_default_graph_is_not_the_merge_warns(
                                         environ={}))
     finally:
         sparql.stop()
-    assert "where the merge of its named graphs holds 36" in caplog.text
+    merge = len({(q.subject, q.predicate, q.object) for q in tiny_snapshot.store.quads()})
+    assert f"where the merge of its named graphs holds {merge}:" in caplog.text
     assert "ldpub dump --with-default-graph" in caplog.text
 
 
