@@ -25,7 +25,7 @@ from .settings import Settings, SettingsError
 from .sparql.execution import Form, Job
 from .sparql.runner import QueryRunner
 from .store import StoreUnavailable, StoreUnusable
-from .store.registry import open_snapshot, store_kind
+from .store.registry import open_snapshot, release_root, store_kind
 from .validation import ShapesUnusable
 
 __all__ = ["cli", "main"]
@@ -65,6 +65,8 @@ SETTING_OPTIONS = (
      "slots) [LDPUB_QUERY_MEMORY_MB]."),
     ("--max-query-bytes", "max_query_bytes",
      "Largest SPARQL query or request body, bytes [LDPUB_MAX_QUERY_BYTES]."),
+    ("--release-dir", "release_dir", "Where releases are kept (default: beside an on-disk "
+                                     "store) [LDPUB_RELEASE_DIR]."),
     ("--validator", "validator", "SHACL engine: pyshacl (the reference), turbo (native, for "
                                  "millions of statements) or auto (by size) [LDPUB_VALIDATOR]."),
 )
@@ -154,8 +156,10 @@ def validate(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("--release", "and_release", is_flag=True,
+              help="Then record the loaded data as a release (see `ldpub release`).")
 @setting_options
-def load(ctx: click.Context) -> None:
+def load(ctx: click.Context, and_release: bool) -> None:
     """Validate the data, then write it to the on-disk store (--store oxigraph:DIR).
 
     The new data goes to a fresh folder that replaces the served one in one step: a load
@@ -179,6 +183,38 @@ def load(ctx: click.Context) -> None:
         raise click.ClickException(f"{error}; the store is unchanged") from None
     click.echo(f"loaded {outcome.quads} quads (version {outcome.version}) into "
                f"{outcome.generation} in {outcome.seconds:.1f} s")
+    if and_release:
+        _record_release(ctx)
+
+
+@cli.command()
+@setting_options
+def release(ctx: click.Context) -> None:
+    """Record the data version as a release: its dumps, checksums and what changed.
+
+    Releases are kept in --release-dir (default: beside an on-disk store) and stay
+    served at /releases; servers show a new one after `ldpub reload` or a restart.
+    Exit 0 recorded, 1 this data version is already the newest release, 2 unusable.
+    """
+    _record_release(ctx)
+
+
+def _record_release(ctx: click.Context) -> None:
+    from .releases import ReleaseExists, make_release
+
+    settings = _settings(ctx)
+    root = release_root(settings)
+    if root is None:
+        raise UnusableInput(f"no folder for releases: give --release-dir for the store "
+                            f"{settings.store!r}")
+    try:
+        made = make_release(_snapshot(ctx), root, settings.base_iri)
+    except ReleaseExists as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise UnusableInput(f"cannot write the release: {error}") from None
+    click.echo(f"released {made.name} (version {made.version}, {made.quads} quads, "
+               f"{len(made.resources)} resources) in {root / made.name}")
 
 
 @cli.command()

@@ -104,6 +104,10 @@ class DumpCache:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def known(self, version: str, fmt: Format) -> Dump | None:
+        """The dump of the whole dataset in ``fmt`` if it was written, else None."""
+        return _read_sidecar(self.root / version / DATASET.file_name(fmt))
+
     def produce_all(self, store: Store, version: str, prefixes: dict[str, str]) -> list[Dump]:
         return [self.get(store, version, prefixes, fmt) for fmt in DUMP_FORMATS]
 

@@ -138,6 +138,7 @@ class Settings:
     query_memory_mb: int | None = None  # memory one query may take; None: see query_memory
     max_query_bytes: int = 1024 * 1024  # largest SPARQL request body or query accepted
     validator: str = "auto"  # SHACL engine: pyshacl, turbo, or auto (by the data's size)
+    release_dir: Path | None = None  # None: beside an on-disk store, else no releases
 
     @classmethod
     def load(
@@ -205,5 +206,6 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "query_memory_mb": _positive_int,
     "max_query_bytes": _positive_int,
     "validator": _validator,
+    "release_dir": _path,
 }
 assert set(FIELDS) == {f.name for f in fields(Settings)}, "every setting has one parser"

@@ -47,6 +47,7 @@ __all__ = [
     "dataset_iri",
     "dataset_facts",
     "dataset_description",
+    "distribution_quads",
     "publisher_name",
     "void_quads",
 ]
@@ -381,7 +382,19 @@ def _agent_names(store, own: Iterable[ox.Quad]) -> dict[str, tuple[ox.Literal, .
 
 
 def _dump_entry(dump: Dump, addresses: Addresses) -> DumpEntry:
+    return _entry(dump, addresses.dumps[dump.format])
+
+
+def _entry(dump: Dump, url: str) -> DumpEntry:
     fmt = formats.by_name(dump.format)
     return DumpEntry(format=dump.format, label=fmt.label, media_type=fmt.media_type,
-                     file_type=formats.file_type_iri(fmt), url=addresses.dumps[dump.format],
+                     file_type=formats.file_type_iri(fmt), url=url,
                      size=dump.size, sha256=dump.sha256, statements=dump.statements)
+
+
+def distribution_quads(dataset: str, dump: Dump, url: str, licence: str) -> list[ox.Quad]:
+    """A dump at ``url`` as a distribution of ``dataset``, with its size and checksum: the
+    same statements for the current dumps and for those of a release."""
+    out = _Builder()
+    _distribution(out, ox.NamedNode(dataset), _entry(dump, url), ox.NamedNode(licence))
+    return out.quads

@@ -18,7 +18,8 @@ from ..settings import Settings
 from . import StoreUnusable, ondisk, remote
 from .ondisk import LoadOutcome
 
-__all__ = ["StoreKind", "STORES", "store_kind", "open_snapshot", "dump_root"]
+__all__ = ["StoreKind", "STORES", "store_kind", "open_snapshot", "dump_root",
+           "release_root"]
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,13 @@ def open_snapshot(settings: Settings) -> Snapshot:
 
 def dump_root(settings: Settings) -> Path:
     return store_kind(settings).dump_root(settings)
+
+
+def release_root(settings: Settings) -> Path | None:
+    """Where releases are kept: ``release_dir``, else ``ROOT/releases`` beside an on-disk
+    store's generations; None (no releases) for the other stores without the setting."""
+    if settings.release_dir is not None:
+        return settings.release_dir
+    if store_kind(settings).scheme == ondisk.SCHEME:
+        return ondisk.location(settings) / "releases"
+    return None

@@ -15,7 +15,7 @@ from .. import urls
 from ..cache import Memo
 from ..describe import scope
 from ..errors import BadRequest
-from ..formats import HTML, RDF_FORMATS, lenient_name
+from ..formats import HTML, RDF_FORMATS, TURTLE, Format, lenient_name
 from ..http import replayable, representation
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, messages
 from ..loading import Snapshot
@@ -158,3 +158,22 @@ def site_context() -> dict:
                 request.endpoint, **(request.view_args or {}), **kept, lang=code), code == lang))
     return {"site": {"lang": lang, "ui": messages(lang), "nav": nav, "switch": switch,
                      "search": url_for("search.search") if has_endpoint("search.search") else None}}
+
+
+DOCUMENT_FORMATS: tuple[Format, ...] = (*RDF_FORMATS, HTML)
+
+
+def negotiate_document(ext: str | None) -> Format:
+    """A document's format: extension (exactly), then ``?format=``, then ``Accept``; ``*/*`` gets
+    Turtle, browsers get HTML."""
+    return negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, default=TURTLE,
+                     name=named_format(ext))
+
+
+def byte_size(n: int) -> str:
+    """A byte count for people: 1.2 MB."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return str(n)

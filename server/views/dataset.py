@@ -18,18 +18,18 @@ from ..cache import Memo
 from ..describe import sources
 from ..errors import ResourceNotFound
 from ..examples import example_queries
-from ..formats import HTML, TURTLE, Format
+from ..formats import HTML, Format
 from ..http import etag_for, representation
 from ..loading import Snapshot
-from ..negotiation import negotiate, pick_language
+from ..negotiation import pick_language
 from ..publisher import publisher
 from ..store.registry import dump_root
 from ..terms import embed_json
-from .common import has_endpoint, named_format
+from .common import DOCUMENT_FORMATS, byte_size, has_endpoint, negotiate_document
+from .releases import releases_quads
 
 bp = Blueprint("dataset", __name__)
 
-DOCUMENT_FORMATS: tuple[Format, ...] = (*formats.RDF_FORMATS, HTML)
 DUMP_MAX_AGE = 3600
 SPARQL_ENDPOINT = "sparql.endpoint"
 PAGE_ENDPOINT = "resources.page"
@@ -44,16 +44,17 @@ _COVERAGE: Memo[schemaorg.Coverage] = Memo(4)
 @bp.get("/.well-known/void", endpoint="well_known")
 def description(ext: str | None = None) -> Response:
     snapshot = publisher().snapshot
-    fmt = _negotiate(ext)
+    fmt = negotiate_document(ext)
     desc = _description(snapshot)
     links = _alternates("dataset.void")
     if fmt is HTML:
         lang = pick_language(request.accept_languages, ["fr", "en"], "en")
         page = render_template("dataset.html", page=desc, lang=lang, alternates=links,
-                               formats=_format_links("dataset.void"), sizes=_size,
+                               formats=_format_links("dataset.void"), sizes=byte_size,
                                href=urls.local_href, markup=_markup(snapshot, desc))
         return _html(page, links)
-    body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri)], fmt,
+    body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri),
+                                    *releases_quads(snapshot, desc.licence)], fmt,
                                    snapshot.prefixes)
     return representation(body, fmt, links=links, weak=True)  # fresh blank nodes each time
 
@@ -119,7 +120,7 @@ def robots() -> Response:
 @bp.get("/validation.<ext>", endpoint="validation")
 def validation(ext: str | None = None) -> Response:
     snapshot = publisher().snapshot
-    fmt = _negotiate(ext)
+    fmt = negotiate_document(ext)
     report = snapshot.report
     links = _alternates("dataset.validation")
     if fmt is HTML:
@@ -136,11 +137,6 @@ def validation(ext: str | None = None) -> Response:
 
 
 # --- helpers
-
-
-def _negotiate(ext: str | None) -> Format:
-    return negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, default=TURTLE,
-                     name=named_format(ext))
 
 
 def _cache() -> dumps.DumpCache:
@@ -222,12 +218,3 @@ def _document(body: str, content_type: str) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response.make_conditional(request)
-
-
-def _size(n: int) -> str:
-    """A byte count for people: 1.2 MB."""
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return str(n)
