@@ -6,12 +6,12 @@ from flask import Flask, Response, request
 
 from ..publisher import publisher
 from ..security import register_security_headers
-from . import canned, dataset, graphs, releases, resources, search, site, sparql, vocab
+from . import canned, changes, dataset, graphs, releases, resources, search, site, sparql, vocab
 
 __all__ = ["register_views", "BLUEPRINTS"]
 
 BLUEPRINTS = (site.bp, dataset.bp, resources.bp, vocab.bp, search.bp, sparql.bp, graphs.bp,
-              canned.bp, releases.bp)
+              canned.bp, releases.bp, changes.bp)
 
 
 def register_views(app: Flask) -> None:

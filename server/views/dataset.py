@@ -13,9 +13,9 @@ import json
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
-from .. import canned, dumps, formats, harvest, schemaorg, urls, void
+from .. import canned, changes, dumps, formats, harvest, iris, schemaorg, urls, void
 from ..cache import Memo
-from ..describe import sources
+from ..describe import scope, sources
 from ..errors import ResourceNotFound
 from ..examples import example_queries
 from ..formats import HTML, Format
@@ -26,7 +26,8 @@ from ..publisher import publisher
 from ..store.registry import dump_root
 from ..terms import embed_json
 from .common import DOCUMENT_FORMATS, byte_size, has_endpoint, negotiate_document
-from .releases import releases_quads
+from .changes import feed_quads
+from .releases import releases, releases_quads
 
 bp = Blueprint("dataset", __name__)
 
@@ -34,9 +35,11 @@ DUMP_MAX_AGE = 3600
 SPARQL_ENDPOINT = "sparql.endpoint"
 PAGE_ENDPOINT = "resources.page"
 GRAPH_ENDPOINT = "graphs.graph"
+FEED_ENDPOINT = "changes.feed"
 _FACTS: Memo[void.DatasetFacts] = Memo(4)
 _KEYS: Memo[list] = Memo(4)
 _COVERAGE: Memo[schemaorg.Coverage] = Memo(4)
+_LASTMOD: Memo[changes.LastModified] = Memo(2)
 
 
 @bp.get("/dataset", endpoint="void")
@@ -54,7 +57,8 @@ def description(ext: str | None = None) -> Response:
                                href=urls.local_href, markup=_markup(snapshot, desc))
         return _html(page, links)
     body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri),
-                                    *releases_quads(snapshot, desc.licence)], fmt,
+                                    *releases_quads(snapshot, desc.licence),
+                                    *feed_quads(desc.iri)], fmt,
                                    snapshot.prefixes)
     return representation(body, fmt, links=links, weak=True)  # fresh blank nodes each time
 
@@ -92,7 +96,7 @@ def sitemap() -> Response:
     if len(chunks) == 1:
         return _sitemap_file(snapshot, chunks[0])
     parts = [urls.absolute("dataset.sitemap_part", number=n) for n in range(1, len(chunks) + 1)]
-    body = render_template("sitemap-index.xml", parts=parts, lastmod=snapshot.loaded_at)
+    body = render_template("sitemap-index.xml", parts=parts, lastmod=_lastmod(snapshot).default)
     return _document(body, "application/xml; charset=utf-8")
 
 
@@ -112,6 +116,7 @@ def robots() -> Response:
         f"Disallow: {url_for(SPARQL_ENDPOINT)}?\n"
         "Allow: /\n"
         f"Sitemap: {urls.absolute('dataset.sitemap')}\n"
+        f"# Changes between releases (Activity Streams 2.0): {urls.absolute(FEED_ENDPOINT)}\n"
     )
     return _document(body, "text/plain; charset=utf-8")
 
@@ -190,8 +195,14 @@ def _keys(snapshot: Snapshot) -> list:
 
 
 def _sitemap_file(snapshot: Snapshot, keys) -> Response:
-    pages = [urls.absolute(endpoint, **dict(values)) for endpoint, values in keys]
-    body = render_template("sitemap.xml", pages=pages, lastmod=snapshot.loaded_at)
+    dates = _lastmod(snapshot)
+    base = publisher().settings.base_iri
+    pages = []
+    for endpoint, values in keys:
+        found = dict(values)
+        iri = iris.resource_iri(base, found["kind"], found["slug"]) if "kind" in found else None
+        pages.append((urls.absolute(endpoint, **found), dates.of(iri)))
+    body = render_template("sitemap.xml", pages=pages)
     return _document(body, "application/xml; charset=utf-8")
 
 
@@ -218,3 +229,12 @@ def _document(body: str, content_type: str) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response.make_conditional(request)
+
+
+def _lastmod(snapshot: Snapshot) -> changes.LastModified:
+    """The sitemap's dates: a resource's is the release in which it last changed, when the
+    data served is the newest release; otherwise (no release, or data newer than the
+    last one) the time this data was loaded."""
+    return _LASTMOD.get(scope(snapshot), "lastmod",
+                        lambda: changes.last_modified(releases(snapshot), snapshot.version,
+                                                      snapshot.loaded_at))

@@ -30,6 +30,7 @@ SPARQL_ENDPOINT = "sparql.endpoint"
 DATA_LINKS = (
     ("sparql", SPARQL_ENDPOINT), ("dataset", "dataset.void"), ("validation", "dataset.validation"),
     ("ontology", "vocab.ontology"), ("shapes", "vocab.shapes"),
+    ("releases", "releases.releases"), ("changes", "changes.feed"),
 )
 
 

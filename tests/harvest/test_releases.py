@@ -6,13 +6,14 @@ changed, and keeps the others' release."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from server.cli import cli
 from server.loading import load_snapshot
@@ -151,3 +152,70 @@ def test_the_description_with_releases_still_conforms_to_dcat_ap(two_releases):
     for path in ("/dataset", "/releases"):
         response = client.get(path, headers={"Accept": "text/turtle"})
         assert dcat_ap_results(response.data, shapes) == [], path
+
+
+def _feed_items(client, first_url: str) -> list[dict]:
+    items, url = [], first_url
+    while url:
+        page = client.get(url.removeprefix("http://localhost")).get_json()
+        assert page["type"] == "OrderedCollectionPage" and page["partOf"].endswith("/changes")
+        items += page["orderedItems"]
+        url = page.get("next")
+    return items
+
+
+def test_the_change_feed_has_exactly_the_changed_resources_as_updates_newest_first(
+        two_releases, monkeypatch):
+    from server.views import changes as feed_view
+
+    monkeypatch.setattr(feed_view, "PER_PAGE", 3)  # several pages of a small dataset
+    settings, before, after = two_releases
+    first, second = read_releases(settings.release_dir)
+    client = make_app({k: str(v) for k, v in _config(settings).items()}, after).test_client()
+    response = client.get("/changes", headers={"Accept": "application/ld+json"})
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    collection = response.get_json()
+    assert collection["type"] == "OrderedCollection"
+    items = _feed_items(client, collection["first"])
+    assert len(items) == collection["totalItems"]
+    newest = [i for i in items if i["published"] == SECOND.isoformat()]
+    assert items[:len(newest)] == newest  # newest release first
+    expected = {iri for iri in second.resources
+                if _describes_ada_name(before, iri, "Augusta Ada King")
+                or _describes_ada_name(after, iri, "Ada King")}
+    assert {i["object"] for i in newest} == expected
+    assert {i["type"] for i in newest} == {"Update"}
+    created = [i for i in items if i["published"] == FIRST.isoformat()]
+    assert {i["type"] for i in created} == {"Create"}
+    assert {i["object"] for i in created} == set(first.resources)
+    turtle = Graph().parse(data=client.get("/changes.ttl").data, format="turtle")
+    total = turtle.value(URIRef("http://localhost/changes"),
+                         URIRef("https://www.w3.org/ns/activitystreams#totalItems"))
+    assert int(total) == len(items)
+    assert client.get("/changes?page=999").status_code == 404
+    assert client.get("/changes?page=first").status_code == 400
+
+
+def test_the_sitemap_dates_a_page_by_the_release_in_which_its_resource_last_changed(
+        two_releases):
+    settings, _, after = two_releases
+    _, second = read_releases(settings.release_dir)
+    client = make_app({k: str(v) for k, v in _config(settings).items()}, after).test_client()
+    sitemap = client.get("/sitemap.xml").data.decode()
+    dates = dict(re.findall(r"<loc>http://localhost/page/([^<]+)</loc><lastmod>([^<]+)<", sitemap))
+    for iri, (_, last) in second.resources.items():
+        page = iri.removeprefix(f"{TINY_BASE}id/")
+        assert dates[page] == (SECOND if last == second.name else FIRST).isoformat(), page
+    assert dates["person/ada-lovelace"] == SECOND.isoformat()
+    assert FIRST.isoformat() in dates.values()
+
+
+def test_the_feed_is_linked_from_the_description_robots_and_home_page(two_releases):
+    settings, _, after = two_releases
+    client = make_app({k: str(v) for k, v in _config(settings).items()}, after).test_client()
+    description = Graph().parse(data=client.get("/dataset.ttl").data, format="turtle")
+    assert URIRef("http://localhost/changes") in set(
+        description.objects(URIRef(f"{TINY_BASE}dataset"), RDFS.seeAlso))
+    assert "http://localhost/changes" in client.get("/robots.txt").data.decode()
+    home = client.get("/", headers={"Accept": "text/html"}).data.decode()
+    assert 'href="/changes"' in home and 'href="/releases"' in home
