@@ -36,7 +36,8 @@ def crawl(client, start: str = "/") -> tuple[set[str], list[tuple[str, int]]]:
             if url.netloc != "localhost":
                 continue
             assert url.path.startswith((*FOLLOWED, "/search", "/dataset", "/data/", "/sparql", "/queries/",
-                                        "/validation", "/static/")) or url.path == "/", \
+                                        "/validation", "/static/", "/releases", "/changes")) \
+                or url.path == "/", \
                 f"{path} links to {url.path}, which nothing serves"
             if not url.path.startswith(FOLLOWED):
                 continue
