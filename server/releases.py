@@ -94,6 +94,8 @@ def make_release(snapshot: Snapshot, root: Path, base_iri: str,
     shutil.rmtree(partial, ignore_errors=True)
     try:
         DumpCache(root).produce_all(snapshot.store, partial.name, snapshot.prefixes)
+        for lock in partial.glob(".*.lock"):  # no other process writes a release's dumps
+            lock.unlink()
         prints = fingerprints(snapshot, base_iri)
         before = previous.resources if previous else {}
         resources = {iri: [digest, before[iri][1] if iri in before and before[iri][0] == digest

@@ -219,3 +219,13 @@ def test_the_feed_is_linked_from_the_description_robots_and_home_page(two_releas
     assert "http://localhost/changes" in client.get("/robots.txt").data.decode()
     home = client.get("/", headers={"Accept": "text/html"}).data.decode()
     assert 'href="/changes"' in home and 'href="/releases"' in home
+
+
+def test_a_release_folder_holds_only_its_record_fingerprints_and_dumps(two_releases):
+    settings, _, _ = two_releases
+    for release in read_releases(settings.release_dir):
+        names = sorted(p.name for p in (settings.release_dir / release.name).iterdir())
+        assert names == sorted(["release.json", "resources.json",
+                                *(f"dataset.{ext}.gz{side}" for ext in ("trig", "nq", "ttl")
+                                  for side in ("", ".json"))])
+    assert not list(settings.release_dir.glob(".*"))  # no partial release left behind
