@@ -18,7 +18,7 @@ from ..cache import Memo
 from ..describe import scope, sources
 from ..errors import ResourceNotFound
 from ..examples import example_queries
-from ..formats import HTML, Format
+from ..formats import HTML
 from ..http import etag_for, representation
 from ..loading import Snapshot
 from ..negotiation import pick_language
