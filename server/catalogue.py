@@ -2,7 +2,9 @@
 
 One query per data version reads the types and names of every IRI under ``BASE id/``
 (``queries.CATALOGUE``); browse lists, search and the home page's counts are then
-answered from memory. Search compares folded text (``labels.fold``: no case, no
+answered from memory. Classes follow the ontology's ``rdfs:subClassOf``: a class counts
+and lists the resources of its subclasses too, and nothing else (a commitment is not an
+agreement unless the ontology says so), whatever kind its IRI names. Search compares folded text (``labels.fold``: no case, no
 accents), across every name a resource has in any language: labels, alternate names
 and headlines, so "tchibis" and "Andrei" both find Andreï Tchibis.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from . import iris
 from .cache import Memo
@@ -28,7 +30,10 @@ __all__ = ["Catalogue", "Entry", "Hit", "Listing", "catalogue", "listing", "sear
 
 NAME_PREDICATES = (*LABEL_PREDICATES, str(SCHEMA.alternateName), str(SKOS.altLabel),
                    str(SCHEMA.headline))
+DESCRIPTION_PREDICATES = (str(SCHEMA.description), str(DCTERMS.description), str(RDFS.comment),
+                          str(SKOS.definition))
 RDF_TYPE = str(RDF.type)
+SUBCLASS_OF = str(RDFS.subClassOf)
 MAX_QUERY = 200
 
 _CATALOGUES: Memo[Catalogue] = Memo(2)
@@ -44,6 +49,12 @@ class Entry:
     names: tuple[Label, ...]  # every name, in any language
     folded: tuple[str, ...]  # the names as search compares them
     types: tuple[str, ...]
+    descriptions: tuple[Label, ...] = ()
+
+    def description(self, lang: str) -> Label | None:
+        """A one-line description in ``lang`` (else in any language), for lists."""
+        chosen = next((d for d in self.descriptions if d.lang == lang), None)
+        return chosen or next(iter(self.descriptions), None)
 
 
 @dataclass(frozen=True)
@@ -57,8 +68,19 @@ class Hit:
 class Catalogue:
     entries: MappingProxyType[str, Entry]
     by_kind: MappingProxyType[str, tuple[str, ...]]
-    by_class: MappingProxyType[str, tuple[str, ...]]
+    by_class: MappingProxyType[str, tuple[str, ...]]  # with the subclasses' members
     labels: Labels = field(repr=False)  # of the entries and of their classes
+    superclasses: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
+
+    def subclasses(self, cls: str) -> tuple[str, ...]:
+        """The classes with members directly below ``cls`` in the ontology."""
+        return tuple(c for c in self.by_class if cls in self.superclasses.get(c, ()))
+
+    def top_classes(self) -> tuple[str, ...]:
+        """The classes with members whose superclasses have none."""
+        return tuple(c for c in self.by_class
+                     if not any(s in self.by_class for s in self.superclasses.get(c, ())))
 
     def label(self, iri: str, lang: str) -> Label:
         return self.labels.get(iri, lang)
@@ -93,10 +115,11 @@ def catalogue(snapshot: Snapshot, base: str) -> Catalogue:
 
 def _catalogue(snapshot: Snapshot, base: str) -> Catalogue:
     space = ox.Literal(iris.resource_iri(base, "", "")[:-1])  # BASE id/
-    predicates = [ox.NamedNode(p) for p in (RDF_TYPE, *NAME_PREDICATES)]
+    predicates = [ox.NamedNode(p) for p in (RDF_TYPE, *NAME_PREDICATES, *DESCRIPTION_PREDICATES)]
     text = queries.bind(queries.CATALOGUE, space=[space], p=predicates)
     names: dict[str, list[Label]] = {}
     types: dict[str, list[str]] = {}
+    descriptions: dict[str, list[Label]] = {}
     statements = []
     for solution in snapshot.store.query(text):
         subject, predicate, obj = solution["s"], solution["p"], solution["o"]
@@ -104,31 +127,65 @@ def _catalogue(snapshot: Snapshot, base: str) -> Catalogue:
         if predicate.value == RDF_TYPE:
             if isinstance(obj, ox.NamedNode) and obj.value not in types.setdefault(iri, []):
                 types[iri].append(obj.value)
+        elif predicate.value in DESCRIPTION_PREDICATES:
+            if isinstance(obj, ox.Literal):
+                descriptions.setdefault(iri, []).append(Label(obj.value, obj.language))
         elif isinstance(obj, ox.Literal):
             label = Label(obj.value, obj.language)
             if label not in names.setdefault(iri, []):
                 names[iri].append(label)
             statements.append(ox.Triple(subject, predicate, obj))
+    superclasses = _direct_superclasses(snapshot)
+    ancestors = _ancestors(superclasses)
     entries: dict[str, Entry] = {}
     by_kind: dict[str, list[str]] = {}
-    by_class: dict[str, list[str]] = {}
+    by_class: dict[str, dict[str, None]] = {}
     for iri in sorted(set(names) | set(types)):
         key = iris.parse_resource_iri(base, iri)
         if key is None:
             continue
         found = tuple(names.get(iri, ()))
         entries[iri] = Entry(iri, key.kind, key.slug, found,
-                             tuple(fold(n.text) for n in found), tuple(types.get(iri, ())))
+                             tuple(fold(n.text) for n in found), tuple(types.get(iri, ())),
+                             tuple(descriptions.get(iri, ())))
         by_kind.setdefault(key.kind, []).append(iri)
         for cls in types.get(iri, ()):
-            by_class.setdefault(cls, []).append(iri)
+            for member_of in (cls, *ancestors.get(cls, ())):
+                by_class.setdefault(member_of, {})[iri] = None
     class_labels = label_quads(snapshot, [ox.NamedNode(c) for c in by_class])
     return Catalogue(
         entries=MappingProxyType(entries),
         by_kind=MappingProxyType({k: tuple(v) for k, v in by_kind.items()}),
         by_class=MappingProxyType({k: tuple(v) for k, v in by_class.items()}),
         labels=Labels([*statements, *class_labels]),
+        superclasses=MappingProxyType(superclasses),
     )
+
+
+def _direct_superclasses(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+    """``rdfs:subClassOf`` as the ontology states it (not the data: a dataset does not
+    reshape the class tree)."""
+    found: dict[str, list[str]] = {}
+    for quad in snapshot.store.quads(graphs=[snapshot.staged.ontology_graph]):
+        if (quad.predicate.value == SUBCLASS_OF and isinstance(quad.subject, ox.NamedNode)
+                and isinstance(quad.object, ox.NamedNode)):
+            found.setdefault(quad.subject.value, []).append(quad.object.value)
+    return {cls: tuple(parents) for cls, parents in found.items()}
+
+
+def _ancestors(direct: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Every superclass of each class, transitively (cycles stop where they close)."""
+    closed: dict[str, tuple[str, ...]] = {}
+    for cls in direct:
+        seen: dict[str, None] = {}
+        pending = list(direct[cls])
+        while pending:
+            current = pending.pop()
+            if current not in seen and current != cls:
+                seen[current] = None
+                pending.extend(direct.get(current, ()))
+        closed[cls] = tuple(seen)
+    return closed
 
 
 def search(snapshot: Snapshot, base: str, text: str, lang: str) -> tuple[Hit, ...]:

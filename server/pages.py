@@ -22,12 +22,13 @@ from .ordering import incoming_title
 from .store import Stats
 from .terms import SourceMark, Term, Value, literal_value, source_marks, term_of
 
+DESCRIPTION_LIMIT = 140
+
 __all__ = [
     "BrowsePage",
     "ClassCount",
     "HomePage",
     "Item",
-    "KindCount",
     "SearchPage",
     "ValuesList",
     "browse_page",
@@ -40,16 +41,12 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class KindCount:
-    kind: str
-    title: str
-    count: int
-
-
-@dataclass(frozen=True)
 class ClassCount:
+    """A class, how many resources it has (its subclasses' included), and its subclasses."""
+
     term: Term
     count: int
+    subclasses: tuple[ClassCount, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,7 @@ class Item:
     term: Term
     types: tuple[Term, ...]
     matched: Label | None = None
+    description: Label | None = None  # one line, to tell apart resources named alike
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,6 @@ class HomePage:
     title: Label
     descriptions: tuple[Label, ...]
     sources: tuple[SourceMark, ...]
-    kinds: tuple[KindCount, ...]
     classes: tuple[ClassCount, ...]
     stats: Stats
     resources: int
@@ -101,7 +98,6 @@ class BrowsePage:
     total: int
     page: int
     pages: int
-    kinds: tuple[KindCount, ...]
     classes: tuple[ClassCount, ...]
 
 
@@ -124,21 +120,50 @@ class ValuesList:
 
 def item(found: Catalogue, entry: Entry, lang: str, base: str, matched: Label | None = None) -> Item:
     term = term_of(entry.iri, found.labels, lang, base)
-    types = tuple(term_of(cls, found.labels, lang, base) for cls in entry.types)
+    types = tuple(term_of(cls, found.labels, lang, base) for cls in _most_specific(found, entry.types))
     if matched is not None and matched.text == term.label:
         matched = None
-    return Item(term, types, matched)
+    description = entry.description(lang)
+    if description is not None:
+        description = Label(_one_line(description.text), description.lang)
+    return Item(term, types, matched, description)
 
 
-def kind_counts(found: Catalogue, lang: str) -> tuple[KindCount, ...]:
-    ui = messages(lang)
-    return tuple(KindCount(kind, ui.get(f"kind_{kind}", kind), len(found.by_kind[kind]))
-                 for kind in iris.KINDS if found.by_kind.get(kind))
+def _most_specific(found: Catalogue, types: Sequence[str]) -> tuple[str, ...]:
+    """The types less those that another of them already implies (a city is a place)."""
+    implied = {s for t in types for s in found.superclasses.get(t, ())}
+    return tuple(t for t in types if t not in implied) or tuple(types)
+
+
+def _one_line(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The first sentence of ``text``, cut at a word within ``limit`` characters.
+
+    >>> _one_line("PCE will set up teams. Then more.")
+    'PCE will set up teams.'
+    >>> _one_line("a b c d", limit=4)
+    'a b…'
+    """
+    first = " ".join(text.split())
+    end = first.find(". ")
+    if end != -1:
+        first = first[:end + 1]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def class_counts(found: Catalogue, lang: str, base: str) -> tuple[ClassCount, ...]:
-    counts = [ClassCount(term_of(cls, found.labels, lang, base), len(members))
-              for cls, members in found.by_class.items()]
+    """The classes as a tree that follows the ontology, each with its count."""
+
+    def node(cls: str, above: frozenset[str]) -> ClassCount:
+        below = tuple(node(sub, above | {cls}) for sub in found.subclasses(cls) if sub not in above)
+        return ClassCount(term_of(cls, found.labels, lang, base), len(found.by_class[cls]),
+                          _by_count(below))
+
+    return _by_count(tuple(node(cls, frozenset()) for cls in found.top_classes()))
+
+
+def _by_count(counts: tuple[ClassCount, ...]) -> tuple[ClassCount, ...]:
     return tuple(sorted(counts, key=lambda c: (-c.count, c.term.label.casefold())))
 
 
@@ -160,7 +185,6 @@ def home_page(found: Catalogue, sources: Sources, dataset: Sequence[ox.Quad], da
         title=labels.get(dataset_iri, lang) if labels.has(dataset_iri) else Label(ui["home_title"], lang),
         descriptions=tuple(chosen),
         sources=articles,
-        kinds=kind_counts(found, lang),
         classes=class_counts(found, lang, base),
         stats=stats,
         resources=len(found.entries),
@@ -193,6 +217,7 @@ def search_json(page: SearchPage, href) -> dict:
                 "lang": i.term.lang,
                 "kind": i.term.kind,
                 "types": [{"iri": t.iri, "label": t.label} for t in i.types],
+                "description": i.description.text if i.description else None,
                 "matched": {"text": i.matched.text, "lang": i.matched.lang} if i.matched else None,
             }
             for i in page.items
@@ -205,7 +230,7 @@ def browse_page(found: Catalogue, listing: Listing | None, lang: str, base: str,
     ui = messages(lang)
     cls_term = term_of(cls, found.labels, lang, base) if cls else None
     if kind is not None:
-        title = ui.get(f"kind_{kind}", kind)
+        title = ui["resources_of_kind"].format(kind=kind)
     elif cls_term is not None:
         title = cls_term.label
     else:
@@ -216,7 +241,7 @@ def browse_page(found: Catalogue, listing: Listing | None, lang: str, base: str,
         total=listing.total if listing else 0,
         page=listing.page if listing else 1,
         pages=listing.pages if listing else 1,
-        kinds=kind_counts(found, lang), classes=class_counts(found, lang, base),
+        classes=class_counts(found, lang, base),
     )
 
 

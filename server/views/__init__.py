@@ -7,6 +7,7 @@ from flask import Flask, Response, request
 from ..publisher import publisher
 from ..security import register_security_headers
 from . import canned, changes, dataset, graphs, releases, resources, search, site, sparql, vocab
+from .common import keep_language
 
 __all__ = ["register_views", "BLUEPRINTS"]
 
@@ -18,6 +19,7 @@ def register_views(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.after_request(_cross_origin_reads)
+    app.after_request(keep_language)
     register_security_headers(app)
 
 

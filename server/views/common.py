@@ -25,6 +25,7 @@ __all__ = [
     "document_links",
     "has_endpoint",
     "html_response",
+    "keep_language",
     "named_format",
     "page_number",
     "reader_language",
@@ -36,16 +37,42 @@ __all__ = [
 
 _RENDERED: Memo[bytes] = Memo(2048)
 MAX_PAGE = 100_000
+# The language the switch chose: a preference only, never a session.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 # Query-string arguments a page's links in other languages keep.
 KEPT_ARGUMENTS = ("q", "page", "p", "inverse", "class")
 
 
-def reader_language() -> str:
-    """``?lang=`` when it names one of ours, else the best of ``Accept-Language``."""
+def chosen_language() -> str | None:
+    """The language the reader picked with the switch (``?lang=``), if it is one of ours."""
     chosen = request.args.get("lang", "")
+    return chosen if chosen in LANGUAGES else None
+
+
+def reader_language() -> str:
+    """``?lang=`` when it names one of ours, else the one the reader chose before (the
+    ``lang`` cookie the switch sets), else the best of ``Accept-Language``."""
+    chosen = chosen_language() or request.cookies.get(LANGUAGE_COOKIE, "")
     if chosen in LANGUAGES:
         return chosen
     return pick_language(request.accept_languages, LANGUAGES, DEFAULT_LANGUAGE)
+
+
+def keep_language(response: Response) -> Response:
+    """Every HTML page states its language (``Content-Language``) and what chose it
+    (``Vary: Accept-Language, Cookie``); the switch's choice is kept in a cookie, so
+    every link followed from then on stays in that language."""
+    if response.mimetype != HTML.media_type or request.endpoint in (None, "static"):
+        return response
+    response.headers["Content-Language"] = reader_language()
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    chosen = chosen_language()
+    if chosen is not None and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE,
+                            samesite="Lax", httponly=True, secure=request.is_secure)
+    return response
 
 
 def rendered(snapshot: Snapshot, key: Hashable, template: str,

@@ -21,11 +21,10 @@ from ..examples import example_queries
 from ..formats import HTML
 from ..http import etag_for, representation
 from ..loading import Snapshot
-from ..negotiation import pick_language
 from ..publisher import publisher
 from ..store.registry import dump_root
 from ..terms import embed_json
-from .common import DOCUMENT_FORMATS, byte_size, has_endpoint, negotiate_document
+from .common import DOCUMENT_FORMATS, byte_size, has_endpoint, negotiate_document, reader_language
 from .changes import feed_quads
 from .releases import releases, releases_quads
 
@@ -51,7 +50,7 @@ def description(ext: str | None = None) -> Response:
     desc = _description(snapshot)
     links = _alternates("dataset.void")
     if fmt is HTML:
-        lang = pick_language(request.accept_languages, ["fr", "en"], "en")
+        lang = reader_language()
         page = render_template("dataset.html", page=desc, lang=lang, alternates=links,
                                formats=_format_links("dataset.void"), sizes=byte_size,
                                href=urls.local_href, markup=_markup(snapshot, desc))
@@ -215,9 +214,8 @@ def _format_links(endpoint: str) -> list[tuple[str, str]]:
 
 
 def _html(page: str, links) -> Response:
-    response = representation(page.encode("utf-8"), HTML, links=links)
-    response.vary.add("Accept-Language")
-    return response
+    return representation(page.encode("utf-8"), HTML, links=links, variant=reader_language(),
+                          vary=("Accept-Language",))
 
 
 def _document(body: str, content_type: str) -> Response:

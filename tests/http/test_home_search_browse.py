@@ -1,4 +1,4 @@
-"""The home page, search and browse: what the dataset is, its sources, counts by kind,
+"""The home page, search and browse: what the dataset is, its sources, counts by class,
 search by any name in any language, and lists that page through the whole dataset."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from server import create_app
 from server.examples import example_queries
-from server.iris import KINDS, parse_resource_iri
+from server.iris import parse_resource_iri
 from server.labels import fold
 from server.store import queries
 
@@ -36,15 +36,34 @@ def resources_by_kind(snapshot, base: str) -> dict[str, set[str]]:
     return found
 
 
-def test_home_says_what_the_dataset_is_and_counts_it_by_kind(repo_client, repo_snapshot):
+def members_of_class(snapshot, base: str, cls: str) -> set[str]:
+    """What a reader expects under a class: the resources typed with it or with any of
+    its subclasses as the ontology states them, whatever kind their IRI names."""
+    text = f"""
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT DISTINCT ?s WHERE {{
+      {{ GRAPH ?g {{ ?s a <{cls}> }} }}
+      UNION
+      {{ GRAPH <{snapshot.staged.ontology_graph}> {{ ?c rdfs:subClassOf+ <{cls}> }}
+         GRAPH ?h {{ ?s a ?c }} }}
+      FILTER(STRSTARTS(STR(?s), "{base}id/"))
+    }}"""
+    return {solution["s"].value for solution in snapshot.store.query(text)}
+
+
+def test_home_says_what_the_dataset_is_and_counts_it_by_class(repo_client, repo_snapshot):
     soup = soup_of(repo_client.get("/", headers={"Accept-Language": "en"}))
     assert soup.h1.get_text(strip=True) == "Grand Paris – Russia knowledge graph"
     assert "two news articles" in soup.select_one("p.lead").get_text()
-    counts = {urlsplit(a["href"]).path.rsplit("/", 1)[-1]: int(a.select_one(".n").get_text())
-              for a in soup.select("ul.cards a")}
-    expected = {kind: len(iris) for kind, iris in resources_by_kind(repo_snapshot, BASE).items()}
-    assert counts == expected
-    assert list(counts) == [k for k in KINDS if k in counts]
+    links = {parse_qs(urlsplit(a["href"]).query)["class"][0]: a for a in soup.select("ul.tree a")}
+    counts = {cls: int(a.find_next_sibling("span").get_text()) for cls, a in links.items()}
+    assert counts == {cls: len(members_of_class(repo_snapshot, BASE, cls)) for cls in counts}
+    gpr, schema = BASE + "ontology#", "http://schema.org/"
+    assert counts[gpr + "Agreement"] == 2 and counts[gpr + "Commitment"] == 7
+    assert links[gpr + "Commitment"] not in links[gpr + "Agreement"].parent.descendants, \
+        "commitments are not agreements"
+    assert links[schema + "City"] in links[schema + "Place"].parent.descendants, \
+        "cities are listed under places, as the ontology says"
 
 
 def test_home_lists_its_two_sources(repo_client):
