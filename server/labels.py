@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from .i18n import LANGUAGES
 from .namespaces import SCHEMA
 
-__all__ = ["LABEL_PREDICATES", "Label", "Labels", "fold", "other_language", "readable"]
+__all__ = ["VOCABULARY_LABELS", "LABEL_PREDICATES", "Label", "Labels", "fold", "other_language", "readable"]
 
 # In the order DESIGN §3 gives, after the reader's and the other language.
 LABEL_PREDICATES: tuple[str, ...] = (str(SKOS.prefLabel), str(RDFS.label), str(SCHEMA.name))
@@ -81,6 +81,24 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
     str(SH.IRIOrLiteral): ("an IRI or a literal", "une IRI ou un littéral"),
     str(SH.BlankNodeOrLiteral): ("a blank node or a literal", "un nœud anonyme ou un littéral"),
 }
+# The vocabularies datasets reuse, by namespace: how a page names them.
+VOCABULARY_LABELS: dict[str, tuple[str, str]] = {
+    "http://schema.org/": ("schema.org", "schema.org"),
+    "https://schema.org/": ("schema.org", "schema.org"),
+    "http://www.w3.org/ns/org#": ("W3C Organization Ontology", "ontologie des organisations du W3C"),
+    "http://www.w3.org/2004/02/skos/core#": ("SKOS", "SKOS"),
+    "http://www.w3.org/ns/prov#": ("PROV-O", "PROV-O"),
+    "http://purl.org/dc/terms/": ("DCMI Metadata Terms", "termes de métadonnées DCMI"),
+    "http://www.w3.org/2000/01/rdf-schema#": ("RDF Schema", "RDF Schema"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": ("RDF", "RDF"),
+    "http://www.w3.org/2002/07/owl#": ("OWL", "OWL"),
+    "http://www.w3.org/ns/shacl#": ("SHACL", "SHACL"),
+    "http://rdfs.org/ns/void#": ("VoID", "VoID"),
+    "http://www.w3.org/ns/dcat#": ("DCAT", "DCAT"),
+    "http://www.w3.org/ns/oa#": ("Web Annotation", "Web Annotation"),
+    "http://www.w3.org/2001/XMLSchema#": ("XML Schema datatypes", "types de données XML Schema"),
+}
+CORE_LABELS.update(VOCABULARY_LABELS)
 _CORE_LANGUAGES = ("en", "fr")
 
 

@@ -132,6 +132,10 @@ class PropertyHints:
     def get(self, predicate: str) -> Hint | None:
         return self.hints.get(predicate)
 
+    def is_group(self, key: str) -> bool:
+        """Whether ``key`` is a group the shapes declare (not a built-in one)."""
+        return key in self.group_labels
+
     def group_title(self, group: str, lang: str) -> str:
         labels = self.group_labels.get(group, ())
         chosen = next((label for label in labels if label.lang == lang), None)

@@ -13,7 +13,7 @@ for a photo's ``about``) gives way to the stated link, so a page shows each fact
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF, XSD
@@ -81,6 +81,7 @@ class Group:
     key: str
     title: str
     rows: tuple[Row, ...]
+    folded: bool = False  # a shapes' group of derived shortcuts only: shown closed
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def resource_page(description: Description, lang: str, base: str,
         if t.predicate.value == RDF_TYPE:
             for mark in ctx.sources_of(t):
                 used_marks.setdefault(mark.mark, mark)
-    return ResourcePage(
+    return _numbered(ResourcePage(
         iri=description.iri,
         kind=key.kind if key else "",
         slug=key.slug if key else "",
@@ -179,7 +180,40 @@ def resource_page(description: Description, lang: str, base: str,
         figure=_figure(ctx, subject),
         other_names=tuple(label for label in ctx.labels.all(description.iri)
                           if label.text != title.text),
-    )
+    ))
+
+
+def _numbered(page: ResourcePage) -> ResourcePage:
+    """The page's footnotes numbered 1, 2, 3… in reading order, whatever the graphs'
+    numbers in the whole dataset."""
+    order: dict[str, str] = {}
+
+    def visit(node):
+        if isinstance(node, SourceMark):
+            order.setdefault(node.mark, str(len(order) + 1))
+        elif isinstance(node, tuple):
+            for part in node:
+                visit(part)
+        elif is_dataclass(node):
+            for part in fields(node):
+                if part.name != "sources" or not isinstance(node, ResourcePage):
+                    visit(getattr(node, part.name))
+
+    def renumbered(node):
+        if isinstance(node, SourceMark):
+            return replace(node, mark=order[node.mark])
+        if isinstance(node, tuple):
+            return tuple(renumbered(part) for part in node)
+        if is_dataclass(node) and not isinstance(node, type):
+            return replace(node, **{f.name: renumbered(getattr(node, f.name)) for f in fields(node)
+                                    if f.init})
+        return node
+
+    visit(page)
+    for mark in page.sources:  # marks of statements shown only as types
+        order.setdefault(mark.mark, str(len(order) + 1))
+    page = renumbered(page)
+    return replace(page, sources=tuple(sorted(page.sources, key=lambda m: int(m.mark))))
 
 
 def _visible_outgoing(ctx: _Context, subject: ox.NamedNode) -> list[ox.Triple]:
@@ -196,8 +230,10 @@ def _groups(ctx: _Context, triples: list[ox.Triple], used: dict[str, SourceMark]
         by_predicate.setdefault(triple.predicate.value, []).append(triple)
     placed: dict[str, tuple[float, str, list[tuple[tuple, Row]]]] = {}
     ui = messages(ctx.lang)
+    derived: dict[str, bool] = {}
     for predicate, found in by_predicate.items():
         row = _row(ctx, predicate, found, inverse=False, depth=0, used=used)
+        derived[predicate] = all(ctx.derived_only(t) for t in found)
         hint = ctx.hints.get(predicate)
         if hint is not None and hint.group is not None:
             group_key, rank = hint.group, hint.group_order
@@ -212,28 +248,55 @@ def _groups(ctx: _Context, triples: list[ox.Triple], used: dict[str, SourceMark]
         placed.setdefault(group_key, (rank, group_title, []))[2].append((order, row))
     ordered = sorted(placed.items(), key=lambda item: item[1][0])
     groups = tuple(
-        Group(key, title, tuple(row for _, row in sorted(rows, key=lambda r: r[0])))
+        Group(key, title, _one_name_row(tuple(row for _, row in sorted(rows, key=lambda r: r[0])),
+                                        ui["name"]),
+              folded=ctx.hints.is_group(key) and all(derived[row.predicate.iri] for _, row in rows))
         for key, (_, title, rows) in ordered
     )
-    return _disambiguated(groups, prefixes)
+    return _disambiguated(groups, prefixes, ctx.lang)
 
 
-def _disambiguated(groups: tuple[Group, ...], prefixes: Mapping[str, str]) -> tuple[Group, ...]:
-    """Rows whose properties read the same get their vocabulary's prefix: "member of (org)"."""
+def _one_name_row(rows: tuple[Row, ...], title: str) -> tuple[Row, ...]:
+    """``rdfs:label``, ``skos:prefLabel`` and ``schema:name`` as one row of distinct names:
+    the same name stated as a label and as a schema.org name is one name."""
+    names = [row for row in rows if row.predicate.iri in LABEL_PREDICATES]
+    if len(names) < 2:
+        return rows
+    values: dict[tuple[str | None, str | None], Value] = {}
+    for row in names:
+        for value in row.values:
+            key = (value.text, value.lang)
+            known = values.get(key)
+            merged = value.sources if known is None else (
+                *known.sources, *(m for m in value.sources if m not in known.sources))
+            values[key] = replace(value, sources=merged)
+    merged_row = replace(names[0], title=title, values=tuple(values.values()), total=len(values))
+    first = rows.index(names[0])
+    return tuple(merged_row if i == first else row for i, row in enumerate(rows)
+                 if row not in names or i == first)
+
+
+def _disambiguated(groups: tuple[Group, ...], prefixes: Mapping[str, str],
+                   lang: str) -> tuple[Group, ...]:
+    """Rows whose properties read the same get their vocabulary's name:
+    "member of (schema.org)", "member of (W3C Organization Ontology)"."""
     titles: dict[str, int] = {}
     for group in groups:
         for row in group.rows:
             titles[row.title] = titles.get(row.title, 0) + 1
     if all(n == 1 for n in titles.values()):
         return groups
+    names = Labels(())
 
     def retitled(row: Row) -> Row:
         if titles[row.title] == 1:
             return row
-        prefix = next((name for name, ns in prefixes.items()
-                       if row.predicate.iri.startswith(ns)
-                       and "/" not in row.predicate.iri[len(ns):]), None)
-        return replace(row, title=f"{row.title} ({prefix})") if prefix else row
+        namespace = next((ns for ns in prefixes.values()
+                          if row.predicate.iri.startswith(ns)
+                          and "/" not in row.predicate.iri[len(ns):]), None)
+        if namespace is None:
+            return row
+        return replace(row, title=f"{row.title} ({names.get(namespace, lang).text})")
 
     return tuple(replace(g, rows=tuple(retitled(r) for r in g.rows)) for g in groups)
 

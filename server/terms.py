@@ -35,6 +35,13 @@ __all__ = [
 
 # IRIs under the base, other than resources and named graphs, that this server dereferences.
 SERVED_DOCUMENTS = frozenset({"", "ontology", "shapes", "dataset"})
+# Sites identity links lead to, by the start of their IRIs: how a page names them.
+LINKED_SITES: tuple[tuple[str, str], ...] = (
+    ("http://www.wikidata.org/entity/", "Wikidata"),
+    ("https://www.wikidata.org/wiki/", "Wikidata"),
+    ("http://dbpedia.org/resource/", "DBpedia"),
+    ("https://dbpedia.org/page/", "DBpedia"),
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class Term:
     external: bool = False
     gist: tuple[Label, ...] = ()  # e.g. a photo's caption, shown beside the link
     linkable: bool = True  # False for IRIs of ours that this server does not serve
+    site: str | None = None  # the site an external link leads to ("Wikidata")
+    site_id: str | None = None  # its identifier there, when it is not the label ("Q90")
 
 
 @dataclass(frozen=True)
@@ -82,8 +91,24 @@ def term_of(iri: str, labels: Labels, lang: str, base: str, gist: tuple[Label, .
     ours = iri.startswith(base)
     linkable = (not ours or key is not None or iri[len(base):].split("#")[0] in SERVED_DOCUMENTS
                 or iris.parse_graph_iri(base, iri) is not None)
+    site, site_id = _site_of(iri, label.text)
     return Term(iri, label.text, label.lang, key.kind if key else None, not ours, gist[:2],
-                linkable)
+                linkable, site, site_id)
+
+
+def _site_of(iri: str, label: str) -> tuple[str | None, str | None]:
+    """The site an IRI belongs to and the identifier it has there.
+
+    >>> _site_of("http://www.wikidata.org/entity/Q90", "Paris")
+    ('Wikidata', 'Q90')
+    >>> _site_of("http://dbpedia.org/resource/Saint_Petersburg", "Saint Petersburg")
+    ('DBpedia', None)
+    """
+    for start, site in LINKED_SITES:
+        if iri.startswith(start):
+            local = iri[len(start):]
+            return site, None if local.replace("_", " ") == label else local
+    return None, None
 
 
 def literal_value(node: ox.Literal, labels: Labels, lang: str,

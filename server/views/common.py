@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 
+import pyoxigraph as ox
 from flask import Response, current_app, render_template, request, url_for
 
 from .. import urls
 from ..cache import Memo
-from ..describe import scope
+from ..describe import label_quads, scope
 from ..errors import BadRequest
 from ..formats import HTML, RDF_FORMATS, TURTLE, Format, lenient_name
 from ..http import replayable, representation
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, messages
+from ..labels import Label, Labels
 from ..loading import Snapshot
 from ..negotiation import negotiate, pick_language
+from ..publisher import publisher
+from ..terms import Term
 
 __all__ = [
     "document_links",
@@ -36,6 +40,7 @@ __all__ = [
 ]
 
 _RENDERED: Memo[bytes] = Memo(2048)
+_LICENCE_LABELS: Memo[Labels] = Memo(4)
 MAX_PAGE = 100_000
 # The language the switch chose: a preference only, never a session.
 LANGUAGE_COOKIE = "lang"
@@ -184,7 +189,8 @@ def site_context() -> dict:
             switch.append((code, LANGUAGE_NAMES[code], url_for(
                 request.endpoint, **(request.view_args or {}), **kept, lang=code), code == lang))
     return {"site": {"lang": lang, "ui": messages(lang), "nav": nav, "switch": switch,
-                     "search": url_for("search.search") if has_endpoint("search.search") else None}}
+                     "search": url_for("search.search") if has_endpoint("search.search") else None,
+                     "licence": licence(lang)}}
 
 
 DOCUMENT_FORMATS: tuple[Format, ...] = (*RDF_FORMATS, HTML)
@@ -204,3 +210,12 @@ def byte_size(n: int) -> str:
             return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1000
     return str(n)
+
+
+def licence(lang: str) -> Term:
+    """The data's licence, named as the data labels it (the IRI's form otherwise)."""
+    snapshot, iri = publisher().snapshot, publisher().settings.licence
+    labels = _LICENCE_LABELS.get(scope(snapshot), iri, lambda: Labels(
+        label_quads(snapshot, [ox.NamedNode(iri)])))
+    label = labels.get(iri, lang) if labels.has(iri) else Label(iri, None)
+    return Term(iri, label.text, label.lang, external=True)

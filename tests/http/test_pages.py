@@ -57,7 +57,8 @@ def test_the_page_shows_labels_and_type_badges_not_iris(repo_client):
     for link in soup.select("main a"):
         assert not link.get_text(strip=True).startswith("http"), link
     rows = {dt.get_text(strip=True) for dt in soup.select("dl.properties dt")}
-    assert {"libellé", "travaille pour", "Fonctions occupées", "Mentionné dans"} <= rows
+    assert {"nom", "travaille pour", "Fonctions occupées", "Mentionné dans"} <= rows
+    assert "libellé" not in rows, "the label and the schema.org name are one name"
 
 
 def test_every_value_says_which_graph_states_it_and_derived_facts_are_marked(repo_client):

@@ -1,0 +1,66 @@
+"""What a reader sees on a resource page: each fact once, footnotes without gaps, identity
+links that say where they lead, and the licence named in the footer."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+PERSON = "/page/person/alexandre-missoffe"
+
+
+def soup_of(client, path: str, lang: str = "en") -> BeautifulSoup:
+    response = client.get(path, headers={"Accept-Language": lang, "Accept": "text/html"})
+    assert response.status_code == 200
+    return BeautifulSoup(response.data, "html.parser")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("path", [PERSON, "/page/place/paris", "/page/agreement/convention-2018-11-29",
+                                  "/page/organization/paris-ile-de-france-capitale-economique"])
+def test_footnotes_are_numbered_from_one_without_gaps(repo_client, path, lang):
+    soup = soup_of(repo_client, path, lang)
+    legend = [li.select_one(".mark").get_text() for li in soup.select("section.sources ol.legend li")]
+    assert legend == [str(n) for n in range(1, len(legend) + 1)]
+    used = {a.get_text() for a in soup.select("a.mark")}
+    assert used == set(legend), "every note is used and every mark has its note"
+
+
+def test_a_person_lists_each_organisation_once_outside_the_schema_org_shortcuts(repo_client):
+    soup = soup_of(repo_client, PERSON)
+    titles = [dt.get_text(strip=True) for dt in soup.select("main dt")]
+    assert not any("(org)" in t or "(schema)" in t for t in titles)
+    assert "label" not in titles and titles.count("name") == 1
+    folded = soup.select_one("section.folded details")
+    assert folded is not None and not folded.has_attr("open")
+    assert folded.summary.get_text(strip=True) == "For schema.org and ORG consumers"
+    shortcuts = {dt.get_text(strip=True) for dt in folded.select("dt")}
+    assert {"works for", "job title"} <= shortcuts
+    outside = [dt.get_text(strip=True) for dt in soup.select("main dt")
+               if dt.find_parent("details") is None]
+    assert "works for" not in outside and not any(t.startswith("member of") for t in outside)
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", {"Wikidata: Paris (Q90)", "DBpedia: Paris"}),
+    ("fr", {"Wikidata: Paris (Q90)", "DBpedia: Paris"}),
+])
+def test_identity_links_name_the_site_and_the_label_there(repo_client, lang, expected):
+    soup = soup_of(repo_client, "/page/place/paris", lang)
+    links = {" ".join(a.get_text().split()) for a in soup.select('a[rel~="external"]')
+             if "wikidata" in a["href"] or "dbpedia" in a["href"]}
+    assert links == expected
+
+
+def test_moscow_links_to_wikidata_under_its_french_label_for_french_readers(repo_client):
+    soup = soup_of(repo_client, "/page/place/moscow", "fr")
+    links = {" ".join(a.get_text().split()) for a in soup.select('a[href*="wikidata"]')}
+    assert links == {"Wikidata: Moscou (Q649)"}
+
+
+@pytest.mark.parametrize("path", ["/", PERSON, "/browse", "/dataset", "/search?q=paris"])
+def test_the_footer_names_and_links_the_licence(repo_client, path):
+    soup = soup_of(repo_client, path)
+    licence = soup.select_one('footer a[rel="license"]')
+    assert licence["href"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "CC BY 4.0" in licence.get_text()
