@@ -13,9 +13,10 @@ TCHIBIS = "/page/person/andrei-tchibis"
 def test_the_home_page_presents_the_dataset(open_page, live_url):
     page = open_page("/")
     assert page.locator("h1").inner_text() == "Grand Paris – Russia knowledge graph"
-    cards = page.locator("ul.cards a")
-    assert cards.count() >= 10
-    assert page.locator("ul.cards a", has_text="People").locator(".n").inner_text().isdigit()
+    classes = page.locator("ul.tree a")
+    assert classes.count() >= 10
+    assert page.locator("ul.tree li", has=page.get_by_role("link", name="Agreement", exact=True)) \
+        .first.locator("> .n").inner_text() == "2"
     assert page.locator("ul.source-list a").count() == 2
     assert page.locator("ul.examples li").count() > 5
     assert all(url.startswith(live_url) for url in page.requested), "no external asset"
@@ -71,3 +72,23 @@ def test_pages_fit_a_phone(open_page):
         page = open_page(path, width=360)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
+
+
+def test_french_stays_across_five_clicks(open_page):
+    """Chosen once with the switch, French holds on every page reached by links."""
+    page = open_page("/", locale="en-GB")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_load_state()
+    path = [
+        lambda: page.locator("nav.main a").nth(1),  # Parcourir
+        lambda: page.locator("ul.tree a", has_text="Personne").first,
+        lambda: page.locator("ol.items li.item > a:not(.badge)").first,
+        lambda: page.locator("main dd a:not(.mark):not(.external):visible").first,
+        lambda: page.locator("nav.main a").first,  # Accueil
+    ]
+    for step, link in enumerate(path, 1):
+        link().click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "fr", (step, page.url)
+        assert "lang=" not in page.url, "the language is kept without a parameter in each link"
+        assert page.locator("nav.main").inner_text().startswith("Accueil"), (step, page.url)
