@@ -97,6 +97,8 @@ VOCABULARY_LABELS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/ns/dcat#": ("DCAT", "DCAT"),
     "http://www.w3.org/ns/oa#": ("Web Annotation", "Web Annotation"),
     "http://www.w3.org/2001/XMLSchema#": ("XML Schema datatypes", "types de données XML Schema"),
+    "http://datashapes.org/dash#": ("DASH data shapes", "DASH (formes de données)"),
+    "http://purl.org/vocab/vann/": ("VANN vocabulary annotations", "VANN (annotations de vocabulaires)"),
 }
 CORE_LABELS.update(VOCABULARY_LABELS)
 _CORE_LANGUAGES = ("en", "fr")

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
+from dataclasses import replace
+
+import pyoxigraph as ox
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
 from .. import canned, changes, dumps, formats, harvest, iris, schemaorg, urls, void
 from ..cache import Memo
-from ..describe import scope, sources
+from ..describe import label_quads, scope, sources
 from ..errors import ResourceNotFound
 from ..examples import example_queries
 from ..formats import HTML
@@ -23,7 +27,8 @@ from ..http import etag_for, representation
 from ..loading import Snapshot
 from ..publisher import publisher
 from ..store.registry import dump_root
-from ..terms import embed_json
+from ..labels import CORE_LABELS, Labels
+from ..terms import Term, embed_json, term_of
 from .common import DOCUMENT_FORMATS, byte_size, has_endpoint, negotiate_document, reader_language
 from .changes import feed_quads
 from .releases import releases, releases_quads
@@ -39,6 +44,7 @@ _FACTS: Memo[void.DatasetFacts] = Memo(4)
 _KEYS: Memo[list] = Memo(4)
 _COVERAGE: Memo[schemaorg.Coverage] = Memo(4)
 _LASTMOD: Memo[changes.LastModified] = Memo(2)
+_LABELS: Memo[Labels] = Memo(4)
 
 
 @bp.get("/dataset", endpoint="void")
@@ -53,7 +59,8 @@ def description(ext: str | None = None) -> Response:
         lang = reader_language()
         page = render_template("dataset.html", page=desc, lang=lang, alternates=links,
                                formats=_format_links("dataset.void"), sizes=byte_size,
-                               href=urls.local_href, markup=_markup(snapshot, desc))
+                               href=urls.local_href, markup=_markup(snapshot, desc),
+                               name=_names(snapshot, desc, lang))
         return _html(page, links)
     body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri),
                                     *releases_quads(snapshot, desc.licence),
@@ -211,6 +218,23 @@ def _alternates(endpoint: str) -> list[tuple[str, str, str | None]]:
 
 def _format_links(endpoint: str) -> list[tuple[str, str]]:
     return [(f.label, url_for(endpoint, ext=f.name)) for f in formats.RDF_FORMATS]
+
+
+def _names(snapshot: Snapshot, desc: void.DatasetFacts, lang: str) -> Callable[[str], Term]:
+    """How the page names the classes, properties, graphs and vocabularies it lists: their
+    labels in the reader's language (a vocabulary by its namespace or its ontology's IRI)."""
+    settings = publisher().settings
+    iris = {p.iri for p in (*desc.classes, *desc.properties, *desc.graphs)}
+    iris |= {v for v in desc.vocabularies} | {v.rstrip("#/") for v in desc.vocabularies}
+    labels = _LABELS.get(scope(snapshot), "dataset", lambda: Labels(
+        label_quads(snapshot, [ox.NamedNode(i) for i in sorted(iris)])))
+
+    def name(iri: str) -> Term:
+        named = iri if labels.has(iri) or iri in CORE_LABELS else iri.rstrip("#/")
+        term = term_of(named, labels, lang, settings.base_iri)
+        return replace(term, iri=iri)
+
+    return name
 
 
 def _html(page: str, links) -> Response:

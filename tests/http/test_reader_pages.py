@@ -64,3 +64,26 @@ def test_the_footer_names_and_links_the_licence(repo_client, path):
     licence = soup.select_one('footer a[rel="license"]')
     assert licence["href"] == "https://creativecommons.org/licenses/by/4.0/"
     assert "CC BY 4.0" in licence.get_text()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_dataset_page_names_and_links_its_terms_and_every_graph(repo_client, repo_snapshot, lang):
+    soup = soup_of(repo_client, "/dataset", lang)
+    for section in ("classes", "properties", "graphs"):
+        table = soup.find(id=section).find_next("table")
+        for row in table.tbody.select("tr"):
+            name, iri = row.select("td")[0], row.select("td")[1].get_text(strip=True)
+            link = name.find("a")
+            assert link is not None and link["href"], (section, iri)
+            assert not link.get_text(strip=True).startswith("http"), (section, iri)
+    graphs = {row.select("td")[1].get_text(strip=True)
+              for row in soup.find(id="graphs").find_next("table").tbody.select("tr")}
+    staged = repo_snapshot.staged
+    assert {staged.ontology_graph, staged.shapes_graph} <= graphs
+    for iri in (staged.ontology_graph, staged.shapes_graph):
+        row = next(r for r in soup.find(id="graphs").find_next("table").tbody.select("tr")
+                   if r.select("td")[1].get_text(strip=True) == iri)
+        href = row.select_one("a")["href"]
+        assert repo_client.get(href, headers={"Accept": "text/html"}).status_code == 200
+    vocabularies = [li.find("a").get_text(strip=True) for li in soup.find(id="vocabularies").find_next("ul").select("li")]
+    assert "schema.org" in vocabularies and not any(v.startswith("http") for v in vocabularies)
