@@ -92,3 +92,16 @@ def test_french_stays_across_five_clicks(open_page):
         assert page.locator("html").get_attribute("lang") == "fr", (step, page.url)
         assert "lang=" not in page.url, "the language is kept without a parameter in each link"
         assert page.locator("nav.main").inner_text().startswith("Accueil"), (step, page.url)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Moscou", "Moscow"), ("saint-petersbourg", "St. Petersburg"), ("TCHIBIS", "Andreï Tchibis"),
+])
+def test_search_finds_names_in_either_language(open_page, query, expected):
+    page = open_page("/", locale="en-GB")
+    page.locator("#home-q").fill(query)
+    page.locator("#home-q").press("Enter")
+    page.wait_for_load_state()
+    first = page.locator("ol.results li.item").first
+    assert first.locator("> a").first.inner_text() == expected
+    assert first.locator(".badge").count() >= 1, "the hit says what it is"
