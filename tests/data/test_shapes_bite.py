@@ -175,6 +175,24 @@ CASES = {
         "<https://w3id.org/grand-paris-russia/id/person/alexandre-missoffe> "
         '<http://schema.org/jobTitle> "DG"@fr .',
     ),
+    "fact-in-the-translations-graph": Case(
+        "StatedInSourceShape",
+        "id/place/moscow",
+        "This statement is in no source graph",
+        "data/translations.ttl",
+        None,
+        "<https://w3id.org/grand-paris-russia/id/place/moscow> "
+        '<http://schema.org/description> "capitale de la Russie"@fr .',
+    ),
+    "label-in-a-curated-graph-that-holds-no-translations": Case(
+        "StatedInSourceShape",
+        "id/place/kazan",
+        "This statement is in no source graph",
+        "data/links.ttl",
+        None,
+        '<https://w3id.org/grand-paris-russia/id/place/kazan> '
+        '<http://www.w3.org/2000/01/rdf-schema#label> "Kazan"@fr .',
+    ),
     "shortcut-typed-by-hand": Case(
         "DerivedOnlyShape",
         "id/person/alexandre-missoffe",
