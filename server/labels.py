@@ -101,6 +101,17 @@ VOCABULARY_LABELS: dict[str, tuple[str, str]] = {
     "http://purl.org/vocab/vann/": ("VANN vocabulary annotations", "VANN (annotations de vocabulaires)"),
 }
 CORE_LABELS.update(VOCABULARY_LABELS)
+# Licences datasets commonly state, named as their publishers name them.
+CORE_LABELS.update({
+    "https://creativecommons.org/licenses/by/4.0/": (
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)"),
+    "https://creativecommons.org/licenses/by-sa/4.0/": (
+        "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)",
+        "Creative Commons Attribution - Partage dans les mêmes conditions 4.0 International (CC BY-SA 4.0)"),
+    "https://creativecommons.org/publicdomain/zero/1.0/": (
+        "CC0 1.0 Universal", "CC0 1.0 universel"),
+})
 _CORE_LANGUAGES = ("en", "fr")
 
 

@@ -226,6 +226,7 @@ def _names(snapshot: Snapshot, desc: void.DatasetFacts, lang: str) -> Callable[[
     settings = publisher().settings
     iris = {p.iri for p in (*desc.classes, *desc.properties, *desc.graphs)}
     iris |= {v for v in desc.vocabularies} | {v.rstrip("#/") for v in desc.vocabularies}
+    iris |= {*desc.sources, *desc.examples, desc.licence}
     labels = _LABELS.get(scope(snapshot), "dataset", lambda: Labels(
         label_quads(snapshot, [ox.NamedNode(i) for i in sorted(iris)])))
 
