@@ -28,7 +28,9 @@
       indentUnit: 2,
       matchBrackets: true,
       viewportMargin: Infinity,
-      extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run }
+      extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run },
+      // the editor's own input keeps the name of the field it replaces
+      screenReaderLabel: area.labels && area.labels.length ? area.labels[0].textContent : "SPARQL"
     });
     form.classList.add("with-editor");
   } else {
