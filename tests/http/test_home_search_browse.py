@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
