@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 
-import pyoxigraph as ox
 from flask import Response, current_app, render_template, request, url_for
 
 from .. import urls
 from ..cache import Memo
-from ..describe import label_quads, scope
+from ..describe import scope
 from ..errors import BadRequest
 from ..formats import HTML, RDF_FORMATS, TURTLE, Format, lenient_name
 from ..http import replayable, representation
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, messages
-from ..labels import Label, Labels
+from ..labels import CORE_LABELS, Label, Labels
 from ..loading import Snapshot
 from ..negotiation import negotiate, pick_language
 from ..publisher import publisher
@@ -40,7 +39,7 @@ __all__ = [
 ]
 
 _RENDERED: Memo[bytes] = Memo(2048)
-_LICENCE_LABELS: Memo[Labels] = Memo(4)
+_LICENCES = Labels(())
 MAX_PAGE = 100_000
 # The language the switch chose: a preference only, never a session.
 LANGUAGE_COOKIE = "lang"
@@ -213,9 +212,8 @@ def byte_size(n: int) -> str:
 
 
 def licence(lang: str) -> Term:
-    """The data's licence, named as the data labels it (the IRI's form otherwise)."""
-    snapshot, iri = publisher().snapshot, publisher().settings.licence
-    labels = _LICENCE_LABELS.get(scope(snapshot), iri, lambda: Labels(
-        label_quads(snapshot, [ox.NamedNode(iri)])))
-    label = labels.get(iri, lang) if labels.has(iri) else Label(iri, None)
+    """The data's licence, named from the table of well-known licences (its IRI otherwise):
+    every page's footer, error pages included, so it never waits on the store."""
+    iri = publisher().settings.licence
+    label = _LICENCES.get(iri, lang) if iri in CORE_LABELS else Label(iri, None)
     return Term(iri, label.text, label.lang, external=True)
