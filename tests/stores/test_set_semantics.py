@@ -179,9 +179,9 @@ def test_the_repository_data_answers_as_its_home_page_and_description_count(repo
     """The issue's own examples, on the two articles: people, their names, every triple."""
     people = count(repo_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{PERSON}> }}")
     soup = BeautifulSoup(repo_client.get("/", headers={"Accept-Language": "en"}).data, "html.parser")
-    cards = {urlsplit(a["href"]).path.rsplit("/", 1)[-1]: int(a.select_one(".n").get_text())
-             for a in soup.select("ul.cards a")}
-    assert people == cards["person"]
+    classes = {parse_qs(urlsplit(a["href"]).query)["class"][0]: int(a.find_next_sibling("span").get_text())
+               for a in soup.select("ul.tree a")}
+    assert people == classes[PERSON]
     rows = select(repo_client, f"SELECT ?p ?name WHERE {{ ?p a <{PERSON}> ; <{LABEL}> ?name }}")
     assert len(rows) == len({tuple(row.items()) for row in rows})
     assert len({row["p"] for row in rows}) == people
