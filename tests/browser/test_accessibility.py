@@ -4,7 +4,6 @@ git) so a reviewer can look at every kind of page in both languages."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
