@@ -29,20 +29,6 @@ bp = Blueprint("releases", __name__)
 
 RELEASE_MAX_AGE = 365 * 24 * 3600
 _RELEASES: Memo[tuple[Release, ...]] = Memo(2)
-WORDS = {
-    "en": {"title": "Releases", "lead": "Every published version of the data stays "
-           "downloadable, so a figure computed on one release can be cited and reproduced.",
-           "none": "No release has been recorded yet (ldpub release).",
-           "release": "Release", "issued": "Issued", "version": "Data version",
-           "quads": "Statements", "previous": "Revision of", "dumps": "Dumps",
-           "as": "This list as:"},
-    "fr": {"title": "Versions publiées", "lead": "Chaque version publiée des données reste "
-           "téléchargeable : un chiffre calculé sur une version peut être cité et reproduit.",
-           "none": "Aucune version n'a encore été publiée (ldpub release).",
-           "release": "Version", "issued": "Publiée le", "version": "Version des données",
-           "quads": "Énoncés", "previous": "Révision de", "dumps": "Exports",
-           "as": "Cette liste en :"},
-}
 
 
 def releases(snapshot: Snapshot) -> tuple[Release, ...]:
@@ -68,7 +54,7 @@ def listing(ext: str | None = None) -> Response:
     if fmt is HTML:
         lang = reader_language()
         page = render_template("releases.html", releases=tuple(reversed(found)), lang=lang,
-                               words=WORDS[lang], size=byte_size,
+                               size=byte_size,
                                formats=[(f.label, url_for("releases.releases", ext=f.name))
                                         for f in formats.RDF_FORMATS])
         return representation(page.encode("utf-8"), HTML, links=links, variant=lang,

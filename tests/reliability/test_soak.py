@@ -29,7 +29,8 @@ def test_a_mixed_crawl_at_concurrency_32_has_no_error_and_flat_memory(soak, tmp_
     figures = soak.summary(second)
     print(f"short soak: {figures}\nmemory before {before}, after {after}")
     assert first.errors == [] and second.errors == [], (first.errors + second.errors)[:5]
-    assert second.sent > 1000, "the crawl kept 32 clients busy"
+    # Every client kept being answered (a bound on liveness, not on the machine's speed).
+    assert second.sent >= 5 * CONCURRENCY, f"only {second.sent} requests answered in 15 s"
     assert set(figures["by_kind"]) >= {"page", "data", "id", "site", "sparql", "dump",
                                        "revalidate"}
     assert figures["p99_ms"] > 0
