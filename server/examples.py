@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -85,14 +86,33 @@ class ExampleQuery:
 
 def example_queries(folder: Path | None) -> tuple[ExampleQuery, ...]:
     """The readable, well-declared ``*.rq`` files of ``folder``, by file name; none if
-    it is absent."""
+    it is absent. Read again only when a file's name, size or change time differs, since
+    every page that lists the queries asks for them."""
     if folder is None or not folder.is_dir():
         return ()
+    return _read_folder(folder, _fingerprint(folder))
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     found = []
     for path in sorted(folder.glob("*.rq")):
         try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _read_folder(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]
+                 ) -> tuple[ExampleQuery, ...]:
+    found = []
+    for name, size, _ in fingerprint:
+        path = folder / name
+        if size > MAX_BYTES:
+            continue
+        try:
             found.append(read_query(path.stem, path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError):
             continue
