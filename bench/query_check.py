@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.loading import load_snapshot
-from server.settings import REPOSITORY, Settings
+from server.domain.loading import load_snapshot
+from server.runtime.settings import REPOSITORY, Settings
 from server.sparql import safety
 
 

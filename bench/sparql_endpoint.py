@@ -52,7 +52,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 import pyoxigraph as ox
 
-from server.examples import example_queries
+from server.domain.examples import example_queries
 from server.sparql.lexer import first_keyword
 
 ACCEPT = {"graph": "text/turtle", "results": "application/sparql-results+json"}
@@ -171,11 +171,11 @@ def load(port: int, path: str, queries: list[str], clients: int, seconds: float)
 def serve_ours(nquads: Path, port: int) -> None:
     """In a subprocess: our app on gunicorn, over exactly the quads rdflib-endpoint gets."""
     from server import create_app
-    from server.iris import graph_iri
-    from server.loading import Snapshot, Staged
-    from server.namespaces import prefixes_for
+    from server.domain.iris import graph_iri
+    from server.domain.loading import Snapshot, Staged
+    from server.domain.namespaces import prefixes_for
+    from server.runtime.wsgi import GunicornServer
     from server.store.embedded import EmbeddedStore, merge_default_graph
-    from server.wsgi import GunicornServer
 
     base = "https://w3id.org/grand-paris-russia/"
     config = {"query_timeout": str(REQUEST_TIMEOUT), "result_limit": "10000000",
@@ -200,8 +200,8 @@ def serve_ours(nquads: Path, port: int) -> None:
 
 def dump_nquads(folder: Path, target: Path, derive: bool) -> int:
     """The dataset as the loader stages it (rules applied if ``derive``), as N-Quads."""
-    from server.loading import stage
-    from server.settings import Settings
+    from server.domain.loading import stage
+    from server.runtime.settings import Settings
 
     data = folder / "data"
     if not derive:  # the rules' fixpoint is the loader's slow part at a million statements

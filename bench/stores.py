@@ -45,13 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import REPOSITORY, generate  # noqa: E402
 
 from server import create_app  # noqa: E402
-from server.harvest import resource_keys  # noqa: E402
-from server.iris import graph_iri  # noqa: E402
-from server.loading import Snapshot, Staged, check  # noqa: E402
-from server.namespaces import prefixes_for  # noqa: E402
-from server.settings import Settings  # noqa: E402
+from server.domain.harvest import resource_keys  # noqa: E402
+from server.domain.iris import graph_iri  # noqa: E402
+from server.domain.loading import Snapshot, Staged, check  # noqa: E402
+from server.domain.namespaces import prefixes_for  # noqa: E402
+from server.domain.validation import ValidationReport  # noqa: E402
+from server.runtime.settings import Settings  # noqa: E402
 from server.store.embedded import EmbeddedStore, merge_default_graph  # noqa: E402
-from server.validation import ValidationReport  # noqa: E402
 
 BASE = "https://w3id.org/grand-paris-russia/"
 COMUNICA = REPOSITORY / "node_modules" / ".bin" / "comunica-sparql-file-http"

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 
-from server.loading import stage  # noqa: E402
-from server.settings import Settings  # noqa: E402
-from server.validation import ValidationInput, validate  # noqa: E402
+from server.domain.loading import stage  # noqa: E402
+from server.domain.validation import ValidationInput, validate  # noqa: E402
+from server.runtime.settings import Settings  # noqa: E402
 
 ENGINES = ("pyshacl", "turbo")
 

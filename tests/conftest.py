@@ -19,8 +19,8 @@ from jinja2 import StrictUndefined
 from werkzeug.serving import make_server
 
 from server import create_app
-from server.loading import Snapshot, load_snapshot
-from server.settings import REPOSITORY, Settings
+from server.domain.loading import Snapshot, load_snapshot
+from server.runtime.settings import REPOSITORY, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"

@@ -34,15 +34,15 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 # A module of the contract -> the mutants that stand for it (mutmut names: module, then
 # ``x_`` and the function). The tests they run against are ``[tool.mutmut]``'s selection.
 MODULES: dict[str, tuple[str, ...]] = {
-    "negotiation": ("server.negotiation.*",),
-    "http": ("server.http.*",),
-    "dereferencing": ("server.views.resources.*",),
-    "dumps": ("server.dumps.*",),
-    "rules": ("server.loading.x__rules*", "server.loading.x__derive*",
-              "server.loading.x__stated*"),
-    "loading": ("server.loading.*",),
+    "negotiation": ("server.web.negotiation.*",),
+    "http": ("server.web.http.*",),
+    "dereferencing": ("server.web.views.resources.*",),
+    "dumps": ("server.domain.dumps.*",),
+    "rules": ("server.domain.loading.x__rules*", "server.domain.loading.x__derive*",
+              "server.domain.loading.x__stated*"),
+    "loading": ("server.domain.loading.*",),
     "protocol": ("server.sparql.protocol.*",),
-    "validation": ("server.validation.*",),
+    "validation": ("server.domain.validation.*",),
 }
 STATUSES = ("killed", "survived", "timeout", "not checked")
 

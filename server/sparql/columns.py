@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .lexer import tokens
+from server.sparql.lexer import tokens
 
 __all__ = ["column_order"]
 

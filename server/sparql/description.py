@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from .. import formats
-from ..namespaces import SD
-from ..store import Stats
+from server.domain import formats
+from server.domain.namespaces import SD
+from server.store import Stats
 
 __all__ = ["ServiceFacts", "service_description"]
 

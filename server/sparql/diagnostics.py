@@ -16,7 +16,7 @@ from functools import cache
 from rdflib import Graph
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re
 
-from .lexer import locate_prefixed_name, token_at
+from server.sparql.lexer import locate_prefixed_name, token_at
 
 __all__ = ["engine_error", "syntax_error", "too_deep", "undeclared_prefix", "update_name"]
 

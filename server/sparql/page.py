@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..examples import ExampleQuery
-from .execution import Answer, Cell
+from server.domain.examples import ExampleQuery
+from server.sparql.execution import Answer, Cell
 
 __all__ = [
     "CannedPage",

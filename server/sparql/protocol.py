@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from ..errors import BadRequest, PayloadTooLarge, QueryRejected, UnsupportedMediaType
-from ..formats import lenient_name
-from .safety import READ_ONLY
+from server.domain.formats import lenient_name
+from server.sparql.safety import READ_ONLY
+from server.web.errors import BadRequest, PayloadTooLarge, QueryRejected, UnsupportedMediaType
 
 __all__ = ["DIRECT", "FORM", "UPDATE", "QueryRequest", "parse_request"]
 

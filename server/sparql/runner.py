@@ -33,7 +33,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import (
+from server.domain.loading import Snapshot
+from server.runtime.settings import Settings
+from server.sparql.admission import KILL_GRACE, Admission
+from server.sparql.execution import Answer, Job, execute
+from server.sparql.pool import WorkerLost, WorkerPool, WorkerTimeout
+from server.web.errors import (
     BadQuery,
     FormatUnusable,
     PublisherError,
@@ -43,11 +48,6 @@ from ..errors import (
     ResultTooLarge,
     ServiceUnavailable,
 )
-from ..loading import Snapshot
-from ..settings import Settings
-from .admission import KILL_GRACE, Admission
-from .execution import Answer, Job, execute
-from .pool import WorkerLost, WorkerPool, WorkerTimeout
 
 __all__ = ["GATE", "Failure", "ForkGate", "QueryRunner"]
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from ..namespaces import ORG, SCHEMA, STANDARD_PREFIXES
-from . import QueryError, QueryResult, Stats, queries
+from server.domain.namespaces import ORG, SCHEMA, STANDARD_PREFIXES
+from server.store import QueryError, QueryResult, Stats, queries
 
 __all__ = ["EmbeddedStore", "merge_default_graph", "named_quads"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..validation import ValidationReport, ValidationResult
-from . import Stats, StoreUnusable
+from server.domain.validation import ValidationReport, ValidationResult
+from server.store import Stats, StoreUnusable
 
 __all__ = ["Manifest", "write_manifest", "read_manifest", "MANIFEST_FILE", "REPORT_FILE"]
 

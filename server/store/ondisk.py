@@ -33,12 +33,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
-from ..settings import Settings
-from ..validation import ValidationReport
-from . import StoreUnavailable, StoreUnusable
-from .embedded import EmbeddedStore, merge_default_graph
-from .manifest import Manifest, read_manifest, write_manifest
+from server.domain.loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
+from server.domain.validation import ValidationReport
+from server.runtime.settings import Settings
+from server.store import StoreUnavailable, StoreUnusable
+from server.store.embedded import EmbeddedStore, merge_default_graph
+from server.store.manifest import Manifest, read_manifest, write_manifest
 
 __all__ = ["OnDiskStore", "LoadOutcome", "location", "load", "publish", "open_snapshot",
            "dump_root", "SCHEME"]
@@ -185,7 +185,9 @@ def load(settings: Settings) -> LoadOutcome:
 def publish(settings: Settings, staged: Staged, report: ValidationReport,
             started: datetime | None = None) -> LoadOutcome:
     """Write validated, staged data as the store's new generation and make it current."""
-    from .. import dumps  # the dump writer needs the format registry, not the store layer
+    from server.domain import (
+        dumps,  # the dump writer needs the format registry, not the store layer
+    )
 
     started = started or datetime.now(UTC)
     root = location(settings)

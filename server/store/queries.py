@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from . import Stats
+from server.store import Stats
 
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..loading import Snapshot, load_snapshot
-from ..settings import Settings
-from . import StoreUnusable, ondisk, remote
-from .ondisk import LoadOutcome
+from server.domain.loading import Snapshot, load_snapshot
+from server.runtime.settings import Settings
+from server.store import StoreUnusable, ondisk, remote
+from server.store.ondisk import LoadOutcome
 
 __all__ = ["StoreKind", "STORES", "store_kind", "open_snapshot", "dump_root",
            "release_root"]

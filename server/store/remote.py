@@ -31,13 +31,13 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 import requests
 
-from .. import formats
-from ..iris import graph_iri
-from ..loading import Snapshot, Staged
-from ..namespaces import prefixes_for
-from ..settings import Settings
-from . import QueryError, QueryResult, Stats, StoreUnavailable, queries
-from .embedded import LABEL_PREDICATES, OWNED_CLASSES
+from server.domain import formats
+from server.domain.iris import graph_iri
+from server.domain.loading import Snapshot, Staged
+from server.domain.namespaces import prefixes_for
+from server.runtime.settings import Settings
+from server.store import QueryError, QueryResult, Stats, StoreUnavailable, queries
+from server.store.embedded import LABEL_PREDICATES, OWNED_CLASSES
 
 __all__ = ["RemoteStore", "open_snapshot", "endpoint_of", "SCHEMES"]
 

@@ -4,7 +4,6 @@ port of 127.0.0.1 serving the repository's data. Skipped, with the reason, where
 
 from __future__ import annotations
 
-
 import pytest
 
 

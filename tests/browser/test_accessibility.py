@@ -4,10 +4,9 @@ git) so a reviewer can look at every kind of page in both languages."""
 
 from __future__ import annotations
 
-
 import pytest
 
-from server.settings import REPOSITORY
+from server.runtime.settings import REPOSITORY
 
 pytestmark = pytest.mark.browser
 

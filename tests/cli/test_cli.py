@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
 
-from server.cli import cli
+from server.runtime.cli import cli
 
 
 def dataset_args(root: Path) -> list[str]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.loading import check
-from server.settings import REPOSITORY, Settings
-from server.validation import ValidationReport
+from server.domain.loading import check
+from server.domain.validation import ValidationReport
+from server.runtime.settings import REPOSITORY, Settings
 
 BASE = "https://w3id.org/grand-paris-russia/"
 QUERIES = REPOSITORY / "queries"

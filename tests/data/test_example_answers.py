@@ -16,9 +16,9 @@ from __future__ import annotations
 import pytest
 from kg_helpers import BASE, query_file, select
 
-from server.canned import bind
-from server.catalogue import catalogue
-from server.examples import read_query
+from server.domain.canned import bind
+from server.domain.catalogue import catalogue
+from server.domain.examples import read_query
 
 B = BASE
 CONCATENATED = {"parties": ", ", "deliverables": ", ", "wordings": " | ", "persons": " | "}

@@ -13,9 +13,9 @@ import test_competency_questions
 import test_example_answers
 from kg_helpers import BASE, QUERIES
 
-from server.canned import bind
-from server.catalogue import catalogue
-from server.examples import read_query
+from server.domain.canned import bind
+from server.domain.catalogue import catalogue
+from server.domain.examples import read_query
 
 FILES = sorted(QUERIES.glob("*.rq"))
 COMPETENCY = {"q01", "q02", "q03", "q04", "q06", "q07", "q11", "q18", "q20", "q26", "q44", "q45"}

@@ -8,8 +8,8 @@ import re
 import pyoxigraph as ox
 from kg_helpers import ARTICLES, BASE, select
 
-from server.iris import KINDS, parse_resource_iri
-from server.settings import REPOSITORY
+from server.domain.iris import KINDS, parse_resource_iri
+from server.runtime.settings import REPOSITORY
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OTHER_IRIS = {BASE, BASE + "ontology", BASE + "ontology#", BASE + "shapes", BASE + "dataset"}

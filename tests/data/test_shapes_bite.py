@@ -22,8 +22,8 @@ from kg_helpers import BASE, validate_dataset
 from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
-from server.settings import REPOSITORY
-from server.validation import ENGINES, ValidationReport
+from server.domain.validation import ENGINES, ValidationReport
+from server.runtime.settings import REPOSITORY
 
 SHAPES = BASE + "shapes#"
 FR = "data/pce-makers-grand-paris-russie.ttl"

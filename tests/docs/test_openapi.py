@@ -12,10 +12,10 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from server import formats
-from server.dumps import DUMP_FORMATS
-from server.iris import KINDS, SLUG_PATTERN
-from server.views.sparql import EDITOR_ASSETS
+from server.domain import formats
+from server.domain.dumps import DUMP_FORMATS
+from server.domain.iris import KINDS, SLUG_PATTERN
+from server.web.views.sparql import EDITOR_ASSETS
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

@@ -8,7 +8,7 @@ from header_tokens import assert_varies_on
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, VOID
 
-from server import formats
+from server.domain import formats
 
 TINY = "https://example.org/tiny/"
 

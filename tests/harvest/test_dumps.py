@@ -12,8 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, VOID
 
 from server import create_app
-from server.dumps import DUMP_FORMATS
-from server.namespaces import SPDX
+from server.domain.dumps import DUMP_FORMATS
+from server.domain.namespaces import SPDX
 
 
 def get(client, path: str, **headers):

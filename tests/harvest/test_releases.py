@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from server.cli import cli
-from server.loading import load_snapshot
-from server.releases import ReleaseExists, make_release, read_releases
-from server.settings import Settings
+from server.domain.loading import load_snapshot
+from server.domain.releases import ReleaseExists, make_release, read_releases
+from server.runtime.cli import cli
+from server.runtime.settings import Settings
 from tests.conftest import TINY_BASE, dataset_config, make_app
 from tests.stores.test_harvester_profiles import SHAPES_FILE, dcat_ap_results
 
@@ -166,7 +166,7 @@ def _feed_items(client, first_url: str) -> list[dict]:
 
 def test_the_change_feed_has_exactly_the_changed_resources_as_updates_newest_first(
         two_releases, monkeypatch):
-    from server.views import changes as feed_view
+    from server.web.views import changes as feed_view
 
     monkeypatch.setattr(feed_view, "PER_PAGE", 3)  # several pages of a small dataset
     settings, before, after = two_releases

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from server import harvest
+from server.domain import harvest
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 PAGES = {f"http://localhost/page/{path}" for path in (

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from server import formats
+from server.domain import formats
 
 ADVICE = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .

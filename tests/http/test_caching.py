@@ -91,7 +91,7 @@ def test_gzip_has_its_own_etag_and_the_same_content(client):
 
 
 def test_a_repeated_request_is_replayed_without_running_the_view(client, monkeypatch):
-    from server.views import resources
+    from server.web.views import resources
 
     first = client.get("/data/person/ada-lovelace.ttl")
     calls = []

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import pyoxigraph as ox
 from bs4 import BeautifulSoup
 
-from server.iris import parse_resource_iri
+from server.domain.iris import parse_resource_iri
 from server.store import queries
 
 FOLLOWED = ("/id/", "/page/", "/browse", "/ontology", "/shapes", "/graph/")

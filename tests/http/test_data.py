@@ -12,7 +12,7 @@ from http_helpers import ADA, TINY, parse_links
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from server import formats
+from server.domain import formats
 
 PARSERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml", "trig": "trig",
            "nq": "nquads"}

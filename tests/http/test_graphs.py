@@ -16,9 +16,10 @@ from jinja2 import StrictUndefined
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from server import create_app, iris
-from server.formats import RDF_FORMATS
-from server.namedgraph import graph_subjects
+from server import create_app
+from server.domain import iris
+from server.domain.formats import RDF_FORMATS
+from server.web.namedgraph import graph_subjects
 
 REPO = "https://w3id.org/grand-paris-russia/"
 EXPERTISE = "grand-paris-expertise-exported-to-russia"

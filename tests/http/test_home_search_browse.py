@@ -11,9 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from server import create_app
-from server.examples import example_queries
-from server.iris import parse_resource_iri
-from server.labels import fold
+from server.domain.examples import example_queries
+from server.domain.iris import parse_resource_iri
+from server.domain.labels import fold
 from server.store import queries
 
 BASE = "https://w3id.org/grand-paris-russia/"

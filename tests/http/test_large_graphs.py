@@ -13,8 +13,10 @@ from http_helpers import TINY
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from server import create_app, dumps, iris, namedgraph
-from server.formats import RDF_FORMATS
+from server import create_app
+from server.domain import dumps, iris
+from server.domain.formats import RDF_FORMATS
+from server.web import namedgraph
 
 RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml",
                   "trig": "trig", "nq": "nquads"}

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString
 from test_crawl import crawl
 
-from server.labels import CORE_LABELS, LABEL_PREDICATES
+from server.domain.labels import CORE_LABELS, LABEL_PREDICATES
 
 REPR = re.compile(r"<[\w.]+ (?:object|method|function)\b| at 0x[0-9a-f]{6,}|built-in method")
 IRI = re.compile(r"^https?://\S+$")

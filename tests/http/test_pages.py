@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from server.formats import RDF_FORMATS
+from server.domain.formats import RDF_FORMATS
 
 BASE = "https://w3id.org/grand-paris-russia/"
 TCHIBIS = "/page/person/andrei-tchibis"

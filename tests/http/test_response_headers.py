@@ -7,7 +7,7 @@ import pytest
 from header_tokens import assert_varies_on
 from http_helpers import BROWSER, parse_links
 
-from server.i18n import LANGUAGES
+from server.web.i18n import LANGUAGES
 
 ROUTES = [
     ("/", 200),

@@ -133,7 +133,7 @@ def test_the_shapes_tables_are_headed_in_words_of_the_readers_language(repo_clie
 def test_no_word_of_the_site_is_shadowed_by_an_attribute_of_its_mapping():
     """Templates read ``site.ui.key``; Jinja tries the attribute first, so a key named
     like a mapping method (``values``, ``items``…) would print the method's repr."""
-    from server.i18n import LANGUAGES, messages
+    from server.web.i18n import LANGUAGES, messages
     for lang in LANGUAGES:
         words = messages(lang)
         shadowed = sorted(key for key in words if hasattr(words, key))

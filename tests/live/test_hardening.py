@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.security import SECURITY_HEADERS
+from server.web.security import SECURITY_HEADERS
 
 pytestmark = pytest.mark.live
 

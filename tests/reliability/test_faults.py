@@ -34,11 +34,11 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from server.dumps import with_default_graph
-from server.http import etag_for
-from server.loading import load_snapshot
-from server.settings import REPOSITORY, Settings
+from server.domain.dumps import with_default_graph
+from server.domain.loading import load_snapshot
+from server.runtime.settings import REPOSITORY, Settings
 from server.sparql.pool import ORPHAN_GRACE
+from server.web.http import etag_for
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from response_checks import check_answer
 
-from server import create_app, formats
-from server.harvest import resource_keys
-from server.iris import KINDS
+from server import create_app
+from server.domain import formats
+from server.domain.harvest import resource_keys
+from server.domain.iris import KINDS
 
 FUZZ = settings(max_examples=150, deadline=timedelta(seconds=10), database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -12,6 +12,7 @@ import pytest
 
 from server import create_app
 
+
 class Listener:
     """A socket on 127.0.0.1 that records every connection made to it (and answers none)."""
 

@@ -7,7 +7,7 @@ import pytest
 from header_tokens import assert_varies_on
 
 from server import create_app
-from server.security import CONTENT_SECURITY_POLICY
+from server.web.security import CONTENT_SECURITY_POLICY
 
 PERSON = "/page/person/andrei-tchibis"
 # (method, path, headers, expected status): one row per kind of response.

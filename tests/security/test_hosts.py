@@ -1,4 +1,4 @@
-"""The Host header (``server.hosts``): malformed hosts get 400, and without a public URL only
+"""The Host header (``server.web.hosts``): malformed hosts get 400, and without a public URL only
 allowed hosts reach the absolute URLs of redirects, the sitemap, robots.txt and VoID."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from server import create_app
-from server.hosts import well_formed
+from server.web.hosts import well_formed
 
 ROUTES = ("/", "/robots.txt", "/sitemap.xml", "/dataset.ttl", "/id/person/andrei-tchibis")
 MALFORMED = ("a..b", "", ".", "-a.example", "a-.example", "ex ample", "a" * 64 + ".example",

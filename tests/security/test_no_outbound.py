@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 
 from server import create_app
-from server.dumps import with_default_graph
-from server.loading import DataUnreadable, load_snapshot
-from server.settings import Settings
+from server.domain.dumps import with_default_graph
+from server.domain.loading import DataUnreadable, load_snapshot
+from server.runtime.settings import Settings
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 TINY_BASE = "https://example.org/tiny/"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from server.wsgi import REQUEST_LIMITS
+from server.runtime.wsgi import REQUEST_LIMITS
 
 pytestmark = pytest.mark.live
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from server.cli import cli
+from server.runtime.cli import cli
 
 from .conftest import ADA
 

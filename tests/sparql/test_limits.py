@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from rdflib.query import Result
 
-from server.errors import QueryRejected
 from server.sparql.lexer import declares_dataset, first_keyword
 from server.sparql.safety import check_query
+from server.web.errors import QueryRejected
 
 from .conftest import ADA, CARTESIAN, SCHEMA
 

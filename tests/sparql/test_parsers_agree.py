@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.namespaces import STANDARD_PREFIXES
-from server.settings import REPOSITORY
+from server.domain.namespaces import STANDARD_PREFIXES
+from server.runtime.settings import REPOSITORY
 from server.sparql.pool import WorkerPool
 from server.sparql.safety import check_query
 

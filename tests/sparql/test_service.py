@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
-from server import formats
-from server.views.sparql import NODE_MODULES
+from server.domain import formats
+from server.web.views.sparql import NODE_MODULES
 
 from .conftest import ADA, TINY
 
@@ -118,7 +118,7 @@ def test_an_error_is_shown_beside_the_query_with_its_status(client):
 
 
 def test_the_page_works_without_the_editor_files(client, monkeypatch, tmp_path):
-    monkeypatch.setattr("server.views.sparql.NODE_MODULES", tmp_path)
+    monkeypatch.setattr("server.web.views.sparql.NODE_MODULES", tmp_path)
     soup = page(client.get("/sparql", headers={"Accept": BROWSER}))
     assert soup.find("textarea", id="query") is not None
     assert not [s for s in soup.find_all("script") if "editor" in (s.get("src") or "")]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import requests
 
-from server.settings import REPOSITORY
+from server.runtime.settings import REPOSITORY
 
 COMUNICA = REPOSITORY / "node_modules" / ".bin" / "comunica-sparql-file-http"
 

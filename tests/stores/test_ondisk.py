@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from server import create_app
-from server.cli import cli
-from server.loading import DatasetInvalid
-from server.settings import Settings
+from server.domain.loading import DatasetInvalid
+from server.runtime.cli import cli
+from server.runtime.settings import Settings
 from server.store import StoreUnusable, ondisk
 from server.store.registry import open_snapshot
 

@@ -14,7 +14,7 @@ from comunica import SparqlServer, comunica_missing, free_port
 from header_tokens import assert_varies_on
 
 from server import create_app
-from server.settings import Settings
+from server.runtime.settings import Settings
 from server.store import StoreUnavailable
 from server.store.registry import open_snapshot
 from server.store.remote import RemoteStore
@@ -93,7 +93,7 @@ def test_the_app_recovers_when_the_store_comes_up(nquads_file, tiny_config, tmp_
     reason = comunica_missing()
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
-    monkeypatch.setattr(sys.modules["server.publisher"], "RETRY_SECONDS", 0)
+    monkeypatch.setattr(sys.modules["server.runtime.publisher"], "RETRY_SECONDS", 0)
     port = free_port()
     app = create_app({**tiny_config, "store": f"sparql+http://127.0.0.1:{port}/sparql",
                       "dump_dir": str(tmp_path), "TESTING": True})

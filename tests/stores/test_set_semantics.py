@@ -23,10 +23,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from server import create_app
-from server.dumps import with_default_graph
-from server.loading import Snapshot, load_snapshot
-from server.namespaces import SD
-from server.settings import Settings
+from server.domain.dumps import with_default_graph
+from server.domain.loading import Snapshot, load_snapshot
+from server.domain.namespaces import SD
+from server.runtime.settings import Settings
 from server.store import ondisk
 from server.store.registry import open_snapshot
 

@@ -13,11 +13,11 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from server.canned import bind
-from server.catalogue import catalogue
-from server.errors import BadRequest
-from server.examples import example_queries
-from server.settings import REPOSITORY
+from server.domain.canned import bind
+from server.domain.catalogue import catalogue
+from server.domain.examples import example_queries
+from server.runtime.settings import REPOSITORY
+from server.web.errors import BadRequest
 
 # Hypothesis writes out a test's arguments (the catalogue fixture among them) when it
 # reports on an example; past 30 kB it warns about the cost, and warnings are errors here.

@@ -4,7 +4,7 @@ import doctest
 
 import pytest
 
-from server import dcat_ap, examples, formats, iris
+from server.domain import dcat_ap, examples, formats, iris
 from server.sparql import columns
 
 

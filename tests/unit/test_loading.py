@@ -6,10 +6,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.loading import DatasetInvalid, DataUnreadable, check, load_snapshot
-from server.settings import Settings
+from server.domain.loading import DatasetInvalid, DataUnreadable, check, load_snapshot
+from server.domain.validation import (
+    AUTO_LIMIT,
+    ENGINES,
+    ShapesUnusable,
+    ValidationInput,
+    engine_for,
+)
+from server.runtime.settings import Settings
 from server.store.embedded import named_quads
-from server.validation import AUTO_LIMIT, ENGINES, ShapesUnusable, ValidationInput, engine_for
 
 TINY = "https://example.org/tiny/"
 ADA = f"{TINY}id/person/ada-lovelace"

@@ -7,22 +7,13 @@ import doctest
 import pyoxigraph as ox
 import pytest
 
-from server import (
-    describe,
-    examples,
-    labels,
-    literals,
-    negotiation,
-    presenters,
-    shapedoc,
-    terms,
-    vocabulary,
-)
-from server.cache import Memo, ResponseCache
-from server.labels import Label, Labels
-from server.loading import load_snapshot
-from server.ordering import Hint, PropertyHints
-from server.settings import Settings
+from server.domain import describe, examples, labels
+from server.domain.labels import Label, Labels
+from server.domain.loading import load_snapshot
+from server.runtime.settings import Settings
+from server.web import literals, negotiation, presenters, shapedoc, terms, vocabulary
+from server.web.cache import Memo, ResponseCache
+from server.web.ordering import Hint, PropertyHints
 
 TINY = "https://example.org/tiny/"
 ADA = TINY + "id/person/ada-lovelace"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from server import create_app
-from server.publisher import Publisher
+from server.runtime.publisher import Publisher
 
 
 def config_for(root: Path) -> dict:

@@ -1,0 +1,1 @@
+"""Running the publisher: settings, the ``ldpub`` command, and the production server."""

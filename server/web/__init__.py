@@ -1,0 +1,1 @@
+"""The web layer: HTTP, negotiation, the pages and their templates."""

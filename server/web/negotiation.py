@@ -1,0 +1,98 @@
+"""Choosing a representation: extension, then ``?format=``, then ``Accept``.
+
+Ranking is Werkzeug's ``MIMEAccept.best_match`` (quality, then specificity, ties broken
+by the order of our candidates; ``q=0`` excludes). A request without ``Accept`` gets
+the documented default; a request nothing fits gets ``NotAcceptable`` listing what we
+can produce (RFC 9110 §12.5.1, §15.5.7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from werkzeug.datastructures import LanguageAccept, MIMEAccept
+
+from server.domain.formats import Format, by_name
+from server.web.errors import NotAcceptable
+
+__all__ = ["negotiate", "pick_language"]
+
+
+def negotiate(
+    accept: MIMEAccept,
+    candidates: Sequence[Format],
+    *,
+    default: Format,
+    name: str | None = None,
+) -> Format:
+    """The format to answer with.
+
+    Args:
+        accept: the request's parsed ``Accept`` header.
+        candidates: what this route can produce, in order of preference.
+        default: the answer when the client states no preference.
+        name: a format named by the URL (extension or ``?format=``); it wins outright.
+
+    Raises:
+        NotAcceptable: nothing in ``candidates`` fits.
+    """
+    if name:
+        chosen = by_name(name, candidates) or _by_media_type(name, candidates)
+        if chosen is None:
+            raise NotAcceptable(candidates, f"unknown format {name!r}")
+        return chosen
+    accept = _without_parameters(accept)
+    if not accept:
+        return default
+    # A format the client refuses by its own media type (q=0) is not let in by an alias
+    # (``application/sparql-results+json;q=0, */*`` must not get it as application/json).
+    refused = {value.lower() for value, quality in accept if quality == 0}
+    offered = [media for fmt in candidates if fmt.media_type not in refused
+               for media in fmt.media_types]
+    best = accept.best_match(offered)
+    if best is None:
+        raise NotAcceptable(candidates)
+    return _by_media_type(best, candidates)
+
+
+def _without_parameters(accept: MIMEAccept) -> MIMEAccept:
+    """The client's media ranges without their parameters (``charset``, ``profile``): we
+    serve every format in UTF-8 and one profile, so ``text/turtle; charset=utf-8`` and
+    ``application/ld+json; profile=…`` must match ours, which Werkzeug's exact parameter
+    comparison would refuse. What is not a media range at all is ignored (RFC 9110
+    §12.5.1 lets a server disregard a malformed ``Accept``).
+    """
+    ranges = [(value.split(";", 1)[0].strip().lower(), quality) for value, quality in accept]
+    return MIMEAccept([(value, quality) for value, quality in ranges if "/" in value])
+
+
+def _by_media_type(media_type: str, candidates: Sequence[Format]) -> Format | None:
+    wanted = media_type.split(";")[0].strip().lower()
+    for fmt in candidates:
+        if wanted in fmt.media_types:
+            return fmt
+    return None
+
+
+def pick_language(accept: LanguageAccept, available: Sequence[str], default: str) -> str:
+    """The reader's language among ``available`` (``fr-CA`` counts as ``fr``).
+
+    The client's ranges are taken by quality, each matching a language of ours or a
+    sub-tag of it (RFC 4647 §3.4 lookup), so ``fr-CA, en;q=0.5`` gives ``fr``, which
+    Werkzeug's exact-match-first ``best_match`` would turn into ``en``.
+
+    >>> from werkzeug.datastructures import LanguageAccept
+    >>> pick_language(LanguageAccept([("fr-CA", 1), ("en", 0.5)]), ["en", "fr"], "en")
+    'fr'
+    >>> pick_language(LanguageAccept([("de", 1), ("*", 0.1)]), ["en", "fr"], "en")
+    'en'
+    """
+    ranked = sorted(((quality, order, tag.lower()) for order, (tag, quality) in enumerate(accept)
+                     if quality > 0), key=lambda item: (-item[0], item[1]))
+    for _, _, tag in ranked:
+        if tag == "*":
+            return default
+        for code in available:
+            if tag == code or tag.startswith(code + "-") or code.startswith(tag + "-"):
+                return code
+    return default

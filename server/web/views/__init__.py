@@ -1,0 +1,45 @@
+"""The web layer: one blueprint per page family, registered in one place."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from server.runtime.publisher import publisher
+from server.web.security import register_security_headers
+from server.web.views import (
+    canned,
+    changes,
+    dataset,
+    graphs,
+    releases,
+    resources,
+    search,
+    site,
+    sparql,
+    vocab,
+)
+from server.web.views.common import keep_language
+
+__all__ = ["register_views", "BLUEPRINTS"]
+
+BLUEPRINTS = (site.bp, dataset.bp, resources.bp, vocab.bp, search.bp, sparql.bp, graphs.bp,
+              canned.bp, releases.bp, changes.bp)
+
+
+def register_views(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.after_request(_cross_origin_reads)
+    app.after_request(keep_language)
+    register_security_headers(app)
+
+
+def _cross_origin_reads(response: Response) -> Response:
+    """CORS for reads only, never with credentials (Fetch standard §3.2)."""
+    origin = publisher().settings.cors_origin
+    if origin and request.method in ("GET", "HEAD", "OPTIONS"):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Link, ETag, Location, Content-Length"
+        if origin != "*":
+            response.vary.add("Origin")
+    return response

@@ -1,0 +1,146 @@
+"""Dereferenceable resources: the 303 pattern ("Cool URIs for the Semantic Web" §4.3).
+
+``/id/{kind}/{slug}`` names the thing and answers ``303 See Other``: to the page for
+clients that ask for HTML, to the description in the negotiated format for the others
+(``*/*`` gets Turtle: the candidates list Turtle first). ``/page/…`` is the HTML page,
+``/data/…`` the description negotiated by ``Accept`` and ``/data/….{ext}`` one format
+whatever ``Accept`` says; the extension wins, then ``?format=``, then ``Accept``.
+Every answer is computed once per data version and replayed from memory after that.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, url_for
+
+from server.domain import iris
+from server.domain.describe import describe, description_bytes, sources, values_page
+from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
+from server.runtime.publisher import publisher
+from server.web import urls
+from server.web.converters import register_converters
+from server.web.http import replayable, representation, see_other
+from server.web.i18n import LANGUAGES
+from server.web.negotiation import negotiate
+from server.web.pages import values_list
+from server.web.presenters import resource_page
+from server.web.terms import embed_json
+from server.web.views.common import (
+    document_links,
+    html_response,
+    named_format,
+    page_number,
+    reader_language,
+    rendered,
+    require_html,
+    term_parameter,
+)
+from server.web.vocabulary import property_hints
+
+__all__ = ["RESOURCE_FORMATS", "bp"]
+
+bp = Blueprint("resources", __name__)
+bp.record_once(lambda state: register_converters(state.app))
+
+# Turtle first: Werkzeug breaks ties by this order, so ``*/*`` (curl, crawlers) gets data,
+# while browsers, which name text/html, get the page.
+RESOURCE_FORMATS: tuple[Format, ...] = (TURTLE, HTML, *(f for f in RDF_FORMATS if f is not TURTLE))
+VALUES_PER_PAGE = 50
+
+
+@bp.app_template_filter("local_href")
+def local_href_filter(iri: str) -> str:
+    """Where a reader of this server follows ``iri`` (``urls.local_href``)."""
+    return urls.local_href(iri)
+
+
+def _resource(kind: str, slug: str) -> tuple:
+    snapshot = publisher().snapshot
+    iri = iris.resource_iri(publisher().settings.base_iri, kind, slug)
+    return snapshot, iri
+
+
+@bp.get("/id/<kind:kind>/<slug:slug>")
+def identify(kind: str, slug: str) -> Response:
+    snapshot, iri = _resource(kind, slug)
+    describe(snapshot, iri)  # 404 for what we never published
+    fmt = negotiate(request.accept_mimetypes, RESOURCE_FORMATS, default=TURTLE,
+                    name=request.args.get("format"))
+    if fmt is HTML:
+        target = urls.absolute("resources.page", kind=kind, slug=slug)
+    else:
+        target = urls.absolute("resources.data", kind=kind, slug=slug, ext=fmt.name)
+    links = document_links("resources.page", "resources.data", iri, kind=kind, slug=slug)
+    return replayable(see_other(target, links=links))
+
+
+@bp.get("/page/<kind:kind>/<slug:slug>")
+def page(kind: str, slug: str) -> Response:
+    snapshot, iri = _resource(kind, slug)
+    settings = publisher().settings
+
+    def context() -> dict:
+        description = describe(snapshot, iri)
+        model = resource_page(description, reader_language(), settings.base_iri,
+                              property_hints(snapshot, description.types), snapshot.prefixes)
+        return {
+            "page": model,
+            "jsonld": embed_json(description_bytes(snapshot, iri, JSONLD)),
+            "formats": _format_links(kind, slug),
+            "languages": _language_links("resources.page", kind=kind, slug=slug),
+            "canonical": urls.absolute("resources.page", kind=kind, slug=slug),
+        }
+
+    describe(snapshot, iri)  # 404 before rendering anything
+    require_html()
+    body = rendered(snapshot, ("page", iri), "resource.html", context)
+    return html_response(body, document_links("resources.page", "resources.data", iri,
+                                              kind=kind, slug=slug))
+
+
+@bp.get("/data/<kind:kind>/<slug:slug>")
+@bp.get("/data/<kind:kind>/<slug:slug>.<ext>")
+def data(kind: str, slug: str, ext: str | None = None) -> Response:
+    snapshot, iri = _resource(kind, slug)
+    describe(snapshot, iri)
+    fmt = negotiate(request.accept_mimetypes, RDF_FORMATS, default=TURTLE,
+                    name=named_format(ext))
+    body = description_bytes(snapshot, iri, fmt)
+    links = document_links("resources.page", "resources.data", iri, kind=kind, slug=slug)
+    response = representation(body, fmt, links=links)
+    if ext is None:
+        response.headers["Content-Location"] = url_for("resources.data", kind=kind, slug=slug,
+                                                       ext=fmt.name)
+    return replayable(response)
+
+
+@bp.get("/page/<kind:kind>/<slug:slug>/values")
+def values(kind: str, slug: str) -> Response:
+    """The full, paged list of one property's values (or of the resources linking here)."""
+    snapshot, iri = _resource(kind, slug)
+    predicate = term_parameter("p", snapshot.prefixes)
+    inverse = request.args.get("inverse", "") in ("1", "true", "yes")
+    number = page_number()
+    settings = publisher().settings
+
+    def context() -> dict:
+        found = values_page(snapshot, iri, predicate, inverse=inverse, page=number,
+                            per_page=VALUES_PER_PAGE)
+        description = describe(snapshot, iri)
+        return {"page": values_list(found, description, sources(snapshot), reader_language(),
+                                    settings.base_iri)}
+
+    values_page(snapshot, iri, predicate, inverse=inverse, page=number, per_page=VALUES_PER_PAGE)
+    require_html()
+    body = rendered(snapshot, ("values", iri, predicate, inverse, number), "values.html", context)
+    return html_response(body, document_links("resources.page", "resources.data", iri,
+                                              kind=kind, slug=slug))
+
+
+def _format_links(kind: str, slug: str) -> list[tuple[Format, str]]:
+    return [(fmt, url_for("resources.data", kind=kind, slug=slug, ext=fmt.name))
+            for fmt in RDF_FORMATS]
+
+
+def _language_links(endpoint: str, **values) -> list[tuple[str, str]]:
+    return [(code, urls.absolute(endpoint, **values, lang=code)) for code in LANGUAGES]
+
