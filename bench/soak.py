@@ -43,6 +43,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RDF_EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json",
@@ -53,6 +55,12 @@ RESULT_TYPES = {"json": "application/sparql-results+json",
                 "tsv": "text/tab-separated-values"}
 DUMP_EXTENSIONS = ("trig", "nq", "ttl")
 REQUEST_TIMEOUT = 60
+# A server may close an idle keep-alive connection just as a client reuses it (RFC 9112
+# §9.3.1): like browsers, a client then sends an idempotent request once more, on a new
+# connection. Only GET and HEAD, only once, and counted, so a server that drops
+# connections still shows.
+RECONNECT = Retry(total=1, connect=1, read=1, status=0, other=0, redirect=0,
+                  allowed_methods={"GET", "HEAD"}, raise_on_status=False)
 
 
 # --- the server under test
@@ -164,7 +172,8 @@ class Server:
         served = [self.master, *self.workers()]
         tree = [self.master, *descendants(self.master)]
         return {"server": memory_bytes(served), "tree": memory_bytes(tree),
-                "tree_pss": memory_bytes(tree, "Pss"), "processes": len(tree)}
+                "tree_pss": memory_bytes(tree, "Pss"), "processes": len(tree),
+                "by_process": {pid: memory_bytes([pid]) for pid in tree}}
 
     def signal(self, signum: int) -> None:
         os.kill(self.master, signum)
@@ -287,9 +296,12 @@ class Outcome:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    resent: int = 0
 
-    def record(self, kind: str, status: int, seconds: float, error: str | None) -> None:
+    def record(self, kind: str, status: int, seconds: float, error: str | None,
+               resent: int = 0) -> None:
         self.sent += 1
+        self.resent += resent
         self.statuses[status] += 1
         self.latencies[kind].append(seconds)
         if error:
@@ -297,6 +309,7 @@ class Outcome:
 
     def merge(self, other: Outcome) -> None:
         self.sent += other.sent
+        self.resent += other.resent
         self.errors += other.errors
         self.statuses.update(other.statuses)
         for kind, values in other.latencies.items():
@@ -334,15 +347,29 @@ def ask(session: requests.Session, url: str, target: Target,
                            data=target.body, allow_redirects=False, timeout=REQUEST_TIMEOUT)
 
 
+def client_session() -> requests.Session:
+    """A client as browsers are: one keep-alive connection, resent once if it was closed."""
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=RECONNECT))
+    return session
+
+
+def resends(response: requests.Response) -> int:
+    retries = getattr(response.raw, "retries", None)
+    return len(retries.history) if retries else 0
+
+
 def one(session: requests.Session, url: str, target: Target, outcome: Outcome) -> None:
     started = time.perf_counter()
+    resent = 0
     try:
         response = ask(session, url, target)
         error = check(target, response)
         status = response.status_code
+        resent = resends(response)
     except requests.RequestException as failure:
         error, status = f"{target.method} {target.path[:120]}: {failure}", 0
-    outcome.record(target.kind, status, time.perf_counter() - started, error)
+    outcome.record(target.kind, status, time.perf_counter() - started, error, resent)
     if target.revalidate and not error and response.headers.get("ETag"):
         started = time.perf_counter()
         try:
@@ -358,7 +385,7 @@ def warm_up(url: str, mix: Sequence[Target]) -> Outcome:
     """Every distinct target once, in order: fills the caches of the data version."""
     outcome = Outcome()
     started = time.monotonic()
-    with requests.Session() as session:
+    with client_session() as session:
         for target in dict.fromkeys(mix):
             one(session, url, target, outcome)
     outcome.seconds = time.monotonic() - started
@@ -374,7 +401,7 @@ def crawl(url: str, mix: Sequence[Target], *, duration: float, concurrency: int,
 
     def client(number: int) -> None:
         rng = random.Random(seed + number)
-        with requests.Session() as session:
+        with client_session() as session:
             while time.monotonic() < deadline and not stop.is_set():
                 one(session, url, rng.choice(mix), parts[number])
 
@@ -399,6 +426,7 @@ def summary(outcome: Outcome) -> dict:
     everything = outcome.all_latencies()
     return {
         "sent": outcome.sent,
+        "resent_on_a_closed_connection": outcome.resent,
         "errors": len(outcome.errors),
         "first_errors": outcome.errors[:5],
         "seconds": round(outcome.seconds, 1),
@@ -457,7 +485,8 @@ def run(duration: float, concurrency: int, workers: int, threads: int,
 
 
 def _mib(figures: dict) -> dict:
-    return {k: mib(v) if k in ("server", "tree", "tree_pss") else v for k, v in figures.items()}
+    return {k: mib(v) if k in ("server", "tree", "tree_pss") else v for k, v in figures.items()
+            if k != "by_process"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
