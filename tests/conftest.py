@@ -149,6 +149,6 @@ def soak() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def comunica() -> ModuleType:
-    """The independent SPARQL server of the store tests (``tests/stores/comunica.py``)."""
-    return load_module("comunica", REPOSITORY / "tests" / "stores" / "comunica.py")
+def engines() -> ModuleType:
+    """The independent SPARQL servers of the store tests (``tests/stores/engines.py``)."""
+    return load_module("engines", REPOSITORY / "tests" / "stores" / "engines.py")

@@ -150,14 +150,14 @@ def nquads(tiny_snapshot, tmp_path) -> Path:
 
 
 @pytest.fixture
-def sparql_servers(comunica, tmp_path):
-    reason = comunica.comunica_missing()
+def sparql_servers(engines, tmp_path):
+    reason = engines.Comunica.missing()
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
     started = []
 
     def start(nquads: Path, port: int):
-        server = comunica.SparqlServer.start(nquads, tmp_path / f"comunica-{len(started)}.log",
+        server = engines.Comunica.start(nquads, tmp_path / f"comunica-{len(started)}.log",
                                              port=port)
         started.append(server)
         return server
@@ -177,8 +177,8 @@ UNCACHED = ("/page/person/charles-babbage", "/data/person/charles-babbage.nt",
 
 
 def test_a_stopped_remote_store_is_503_with_retry_after_never_404_then_recovers(
-        soak, comunica, sparql_servers, tiny_config, nquads, tmp_path):
-    port = comunica.free_port()
+        soak, engines, sparql_servers, tiny_config, nquads, tmp_path):
+    port = engines.free_port()
     store = sparql_servers(nquads, port)
     flags = tiny_flags(tiny_config) + [f"--store=sparql+http://127.0.0.1:{port}/sparql",
                                        "--query-timeout=3"]
@@ -204,10 +204,10 @@ def test_a_stopped_remote_store_is_503_with_retry_after_never_404_then_recovers(
 
 
 def test_concurrent_reads_of_a_remote_store_get_their_own_answers(
-        soak, comunica, sparql_servers, tiny_config, nquads, tmp_path):
+        soak, engines, sparql_servers, tiny_config, nquads, tmp_path):
     """Each worker talks to the store on its own connections: forty concurrent reads of two
     resources, spread over two workers forked from one master, each get their own."""
-    port = comunica.free_port()
+    port = engines.free_port()
     sparql_servers(nquads, port)
     flags = tiny_flags(tiny_config) + [f"--store=sparql+http://127.0.0.1:{port}/sparql"]
     with soak.Server(flags, workers=2, threads=4, folder=tmp_path) as server:
@@ -229,8 +229,8 @@ def test_concurrent_reads_of_a_remote_store_get_their_own_answers(
 
 
 def test_a_server_started_while_the_store_is_down_recovers_when_it_comes_up(
-        soak, comunica, sparql_servers, tiny_config, nquads, tmp_path):
-    port = comunica.free_port()
+        soak, engines, sparql_servers, tiny_config, nquads, tmp_path):
+    port = engines.free_port()
     flags = tiny_flags(tiny_config) + [f"--store=sparql+http://127.0.0.1:{port}/sparql"]
     server = soak.Server(flags, workers=2, threads=4, folder=tmp_path).start(healthy=False)
     try:

@@ -120,15 +120,15 @@ def test_service_to_a_host_not_allowed_is_refused_when_federation_is_on(
 
 
 def test_behind_a_remote_store_service_is_refused_before_the_engine_sees_it(
-        comunica, tiny_snapshot, tiny_config, listener, tmp_path):
+        engines, tiny_snapshot, tiny_config, listener, tmp_path):
     """Comunica follows ``SERVICE`` by itself: the refusal has to happen here."""
-    reason = comunica.comunica_missing()
+    reason = engines.Comunica.missing()
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
     data = tmp_path / "tiny.nq"
     ox.serialize(with_default_graph(tiny_snapshot.store), output=str(data),
                  format=ox.RdfFormat.N_QUADS)
-    engine = comunica.SparqlServer.start(data, tmp_path / "comunica.log")
+    engine = engines.Comunica.start(data, tmp_path / "comunica.log")
     app = create_app({**tiny_config, "store": "sparql+" + engine.url,
                       "dump_dir": str(tmp_path / "dumps"), "TESTING": True})
     try:

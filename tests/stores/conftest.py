@@ -1,9 +1,9 @@
-"""The tiny dataset on every backend: in memory, on disk, and behind a real SPARQL server.
+"""The tiny dataset on every backend: in memory, on disk, and behind real SPARQL servers.
 
-The remote backend is tested against Comunica's SPARQL endpoint (npm
-``@comunica/query-sparql-file``, installed by ``.ci/run``), an independent SPARQL 1.1
-engine started here on 127.0.0.1 over an N-Quads dump of the data; its tests are skipped,
-with the reason, when Node or the package is absent.
+The remote backend is tested against independent SPARQL 1.1 engines started here on
+127.0.0.1 over an N-Quads dump of the data (``engines.py``): Comunica (npm
+``@comunica/query-sparql-file``) and the Oxigraph server (``oxigraph``), both installed by
+``.ci/run``; an engine's tests are skipped, with the reason, when it is absent.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from comunica import SparqlServer, comunica_missing
+from engines import ENGINES, EngineServer
 from jinja2 import StrictUndefined
 
 from server import create_app
@@ -22,7 +22,7 @@ from server.runtime.settings import Settings
 from server.store import ondisk
 from server.store.registry import open_snapshot
 
-BACKENDS = ("memory", "ondisk", "remote")
+BACKENDS = ("memory", "ondisk", *(f"remote-{name}" for name in ENGINES))
 
 @pytest.fixture(scope="session")
 def nquads_file(tiny_snapshot, tmp_path_factory) -> Path:
@@ -35,23 +35,39 @@ def nquads_file(tiny_snapshot, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def module_sparql_server(nquads_file, tmp_path_factory) -> Iterator[list[SparqlServer]]:
-    """One server per test module, so that what one module did to it stays there."""
-    reason = comunica_missing()
+def started(engine: type[EngineServer], data: Path, folder: Path) -> EngineServer:
+    """``engine`` serving ``data``, or the test skipped saying what is missing."""
+    reason = engine.missing()
     if reason:
-        pytest.skip(f"no independent SPARQL server: {reason}")
-    running = [SparqlServer.start(nquads_file,
-                                  tmp_path_factory.mktemp("logs") / "comunica.log")]
+        pytest.skip(f"no {engine.name} SPARQL server: {reason}")
+    return engine.start(data, folder / f"{engine.name}.log")
+
+
+@pytest.fixture(scope="module")
+def module_sparql_servers(nquads_file, tmp_path_factory) -> Iterator[dict[str, EngineServer]]:
+    """One server per engine and test module, so that what one module did to it stays
+    there; started when a test first asks for it."""
+    running: dict[str, EngineServer] = {}
     yield running
-    running[0].stop()
+    for server in running.values():
+        server.stop()
 
 
-@pytest.fixture
-def sparql_server(module_sparql_server) -> SparqlServer:
-    """The module's server, checked healthy before each test (replaced if it is not)."""
-    module_sparql_server[0] = module_sparql_server[0].made_healthy()
-    return module_sparql_server[0]
+def engine_server(name: str, running: dict[str, EngineServer], data: Path,
+                  folder: Path) -> EngineServer:
+    """The module's server of engine ``name``, checked healthy (replaced if it is not)."""
+    if name in running:
+        running[name] = running[name].made_healthy()
+    else:
+        running[name] = started(ENGINES[name], data, folder)
+    return running[name]
+
+
+@pytest.fixture(params=list(ENGINES))
+def sparql_server(request, module_sparql_servers, nquads_file, tmp_path_factory) -> EngineServer:
+    """Each engine's server for this module, checked healthy before each test."""
+    return engine_server(request.param, module_sparql_servers, nquads_file,
+                         tmp_path_factory.mktemp("logs"))
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +83,11 @@ def backend(request, tiny_config, tmp_path) -> dict:
     config = {**tiny_config, "dump_dir": str(tmp_path / "dumps")}
     if request.param == "ondisk":
         config["store"] = f"oxigraph:{request.getfixturevalue('ondisk_root')}"
-    elif request.param == "remote":
-        config["store"] = "sparql+" + request.getfixturevalue("sparql_server").url
+    elif request.param.startswith("remote-"):
+        server = engine_server(request.param.removeprefix("remote-"),
+                               request.getfixturevalue("module_sparql_servers"),
+                               request.getfixturevalue("nquads_file"), tmp_path)
+        config["store"] = "sparql+" + server.url
     return config
 
 

@@ -83,7 +83,7 @@ def test_a_malformed_query_is_refused_with_a_message(store):
 
 
 def test_protocol_default_and_named_graphs(store, request):
-    if request.node.callspec.params.get("backend") == "remote":
+    if request.node.callspec.params.get("backend") == "remote-comunica":
         request.applymarker(pytest.mark.xfail(
             strict=True, reason="Comunica ignores default-graph-uri and named-graph-uri "
             "(SPARQL 1.1 Protocol §2.1.4); the remote store passes them on, and Fuseki, "

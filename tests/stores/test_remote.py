@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from comunica import SparqlServer, comunica_missing, free_port
+from engines import Comunica, free_port
 from header_tokens import assert_varies_on
 
 from server import create_app
@@ -90,7 +90,7 @@ def test_a_store_that_goes_down_is_503_not_404(sparql_server, tiny_config, tmp_p
 
 
 def test_the_app_recovers_when_the_store_comes_up(nquads_file, tiny_config, tmp_path, monkeypatch):
-    reason = comunica_missing()
+    reason = Comunica.missing()
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
     monkeypatch.setattr(sys.modules["server.runtime.publisher"], "RETRY_SECONDS", 0)
@@ -99,7 +99,7 @@ def test_the_app_recovers_when_the_store_comes_up(nquads_file, tiny_config, tmp_
                       "dump_dir": str(tmp_path), "TESTING": True})
     client = app.test_client()
     assert client.get("/healthz").status_code == 503
-    sparql = SparqlServer.start(nquads_file, tmp_path / "comunica.log", port=port)
+    sparql = Comunica.start(nquads_file, tmp_path / "comunica.log", port=port)
     try:
         answer = client.get("/healthz")
         assert answer.status_code == 200
@@ -112,7 +112,7 @@ def test_opening_a_store_whose_default_graph_is_not_the_merge_warns(
         tiny_config, tiny_snapshot, tmp_path, caplog):
     """An engine whose default graph is not the merge the publisher serves (here one
     graph's statements only): the operator is told how to load it."""
-    reason = comunica_missing()
+    reason = Comunica.missing()
     if reason:
         pytest.skip(f"no independent SPARQL server: {reason}")
     partial = tmp_path / "partial.nq"
@@ -120,7 +120,7 @@ def test_opening_a_store_whose_default_graph_is_not_the_merge_warns(
     ox.serialize([*tiny_snapshot.store.quads(), *(ox.Quad(q.subject, q.predicate, q.object)
                                                  for q in alpha)],
                  output=str(partial), format=ox.RdfFormat.N_QUADS)
-    sparql = SparqlServer.start(partial, tmp_path / "comunica.log")
+    sparql = Comunica.start(partial, tmp_path / "comunica.log")
     try:
         with caplog.at_level("WARNING", logger="server.store.remote"):
             open_snapshot(Settings.load({**tiny_config, "store": f"sparql+{sparql.url}"},
