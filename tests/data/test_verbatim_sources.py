@@ -35,7 +35,7 @@ def article_text(slug: str) -> str:
 
 def test_every_article_graph_has_its_text_and_no_other_text_is_there():
     graphs = {path.stem for path in (REPOSITORY / "data").glob("*.ttl")}
-    texts = {path.stem for path in SOURCES.iterdir()}
+    texts = {path.stem for path in SOURCES.glob("*.txt")}
     assert texts == set(ARTICLES)
     assert texts <= graphs
 
@@ -117,3 +117,23 @@ def test_headlines_are_the_first_lines(repo_snapshot):
 )
 def test_the_figures_are_the_articles(slug, number):
     assert number in article_text(slug)
+
+
+@pytest.mark.parametrize("slug", ARTICLES)
+def test_the_sentences_cover_the_text_in_order_and_nothing_else(slug):
+    """Sentence IRIs (``#s{n}``) are published: the reviewed table must number every
+    sentence once, in reading order, cut at no word, and leave out only white space."""
+    text = source(slug)
+    rows = (SOURCES / f"{slug}.sentences.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].split("\t") == ["n", "start", "end", "kind"]
+    position = 0
+    for number, row in enumerate(rows[1:], start=1):
+        n, start, end, kind = row.split("\t")
+        start, end = int(start), int(end)
+        assert int(n) == number, f"sentence {n} out of order"
+        assert kind in {"headline", "intertitle", "paragraph", "caption"}, kind
+        assert text[position:start].strip() == "", f"s{n}: text left out before it"
+        assert text[start:end] == text[start:end].strip() != "", f"s{n}: starts or ends in space"
+        position = end
+    assert text[position:].strip() == "", "text left out after the last sentence"
+    assert rows[1].split("\t")[3] == "headline"
