@@ -23,8 +23,8 @@ from server.domain.describe import label_quads, scope
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
+from server.memo import Memo
 from server.store import queries
-from server.web.cache import Memo
 
 __all__ = ["Catalogue", "Entry", "Hit", "Listing", "catalogue", "listing", "search"]
 

@@ -25,8 +25,8 @@ from server.domain import formats, iris
 from server.domain.labels import LABEL_PREDICATES, Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
+from server.memo import Memo
 from server.store import queries
-from server.web.cache import Memo
 from server.web.errors import ResourceNotFound
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Published data never changes under a version (a reload swaps the whole snapshot), so
 everything computed from it can be kept until the version changes: descriptions, page
-models, rendered pages. ``Memo`` keeps such values per version, bounded in count.
+models, rendered pages (``server.memo.Memo``).
 
 ``ResponseCache`` goes one step further, in front of the application (RFC 9111 §4, the
 way Varnish does it): a response a view marks as replayable is stored with the request
@@ -15,17 +15,15 @@ goes to the application as usual.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from werkzeug.http import parse_date, parse_etags
 
-__all__ = ["REPLAYABLE", "Memo", "ResponseCache"]
+from server.memo import Memo
 
-T = TypeVar("T")
+__all__ = ["REPLAYABLE", "ResponseCache"]
 
 # The WSGI environ key a view sets to let its response be stored and replayed.
 REPLAYABLE = "ldpub.replayable"
@@ -48,53 +46,6 @@ _NOT_MODIFIED_HEADERS = frozenset({
     "etag", "cache-control", "vary", "last-modified", "content-location", "expires", "link",
     "access-control-allow-origin", "access-control-expose-headers",
 })
-
-
-class Memo(Generic[T]):
-    """A bounded, thread-safe map from ``(version, key)`` to a value made once.
-
-    ``version`` is any hashable naming the data a value was made from (the data version,
-    or ``describe.scope``: the version in one store).
-
-    Two threads asking for the same missing key may both compute it; the values are
-    equal, so either may be kept. Entries of an older version are dropped as soon as a
-    newer version is asked for.
-    """
-
-    def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, T] = OrderedDict()
-        self._version: Hashable = None
-        self._lock = threading.Lock()
-
-    def get(self, version: Hashable, key: Hashable, make: Callable[[], T]) -> T:
-        """The value for ``key`` under ``version``, made by ``make()`` when missing."""
-        found = self.lookup(version, key)
-        if found is not None:
-            return found
-        value = make()
-        self.put(version, key, value)
-        return value
-
-    def lookup(self, version: Hashable, key: Hashable) -> T | None:
-        with self._lock:
-            if version != self._version:
-                self._entries.clear()
-                self._version = version
-                return None
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, version: Hashable, key: Hashable, value: T) -> None:
-        with self._lock:
-            if version != self._version:
-                self._entries.clear()
-                self._version = version
-            self._entries[key] = value
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ from server.domain.dumps import Contents, Dump, DumpCache, Statements
 from server.domain.formats import Format, checked_statements
 from server.domain.labels import Label, Labels
 from server.domain.loading import Snapshot
+from server.memo import Memo
 from server.store import Store
-from server.web.cache import Memo
 from server.web.errors import ResourceNotFound
 from server.web.terms import Term, term_of
 

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from server.domain.describe import scope
 from server.domain.labels import Label
 from server.domain.loading import Snapshot
-from server.web.cache import Memo
+from server.memo import Memo
 from server.web.i18n import messages
 from server.web.vocabulary import (
     Fact,

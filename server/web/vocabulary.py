@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 from server.domain.describe import scope
 from server.domain.labels import CORE_LABELS, Label, Labels
 from server.domain.loading import Snapshot
-from server.web.cache import Memo
+from server.memo import Memo
 from server.web.i18n import messages
 from server.web.ordering import Hint, PropertyHints
 

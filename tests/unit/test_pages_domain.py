@@ -10,9 +10,10 @@ import pytest
 from server.domain import describe, examples, labels
 from server.domain.labels import Label, Labels
 from server.domain.loading import load_snapshot
+from server.memo import Memo
 from server.runtime.settings import Settings
 from server.web import literals, negotiation, presenters, shapedoc, terms, vocabulary
-from server.web.cache import Memo, ResponseCache
+from server.web.cache import ResponseCache
 from server.web.ordering import Hint, PropertyHints
 
 TINY = "https://example.org/tiny/"

@@ -18,9 +18,9 @@ from server.domain import changes
 from server.domain.describe import scope
 from server.domain.formats import JSONLD, TURTLE
 from server.domain.release_description import release_iri
+from server.memo import Memo
 from server.runtime.publisher import publisher
 from server.web import urls
-from server.web.cache import Memo
 from server.web.errors import BadRequest, ResourceNotFound
 from server.web.http import representation
 from server.web.negotiation import negotiate
