@@ -42,6 +42,7 @@ MODULES: dict[str, tuple[str, ...]] = {
               "server.domain.loading.x__stated*"),
     "loading": ("server.domain.loading.*",),
     "protocol": ("server.sparql.protocol.*",),
+    "fences": ("server.sparql.safety.*", "server.sparql.admission.*"),
     "validation": ("server.domain.validation.*",),
 }
 STATUSES = ("killed", "survived", "timeout", "not checked")

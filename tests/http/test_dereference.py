@@ -130,3 +130,20 @@ def test_unknown_resources_are_404(client, path):
     response = client.get(path, headers={"Accept": "text/turtle"})
     assert response.status_code == 404
     assert_varies_on(response, "Accept")
+
+
+def test_the_page_offers_each_format_at_its_own_url_which_serves_that_format(client):
+    """A reader who clicks "Turtle" or "JSON-LD" on a page (or a crawler following the
+    page's ``<link rel="alternate">``) gets that format, whatever its browser accepts."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/page/person/ada-lovelace").data, "html.parser")
+    for where, links in (("the list of formats", page.select("section.formats a[type]")),
+                         ("the head", page.select('link[rel="alternate"][type]'))):
+        offered = {link["type"]: link["href"] for link in links}
+        assert len(offered) >= 6, f"{where} offers only {sorted(offered)}"
+        for media, href in offered.items():
+            response = client.get(href, headers={"Accept": "text/html"})
+            assert response.status_code == 200, f"{where}: {href} answers {response.status_code}"
+            assert response.mimetype == media, (
+                f"{where}: the {media} link {href} serves {response.mimetype} to a browser")
