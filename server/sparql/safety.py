@@ -65,11 +65,8 @@ def check_query(text: str, *, allowed_hosts: Collection[str], base: str | None,
     return _checked(text, tuple(sorted(allowed_hosts)), base, tuple(sorted(prefixes.items())))
 
 
-@lru_cache(maxsize=512)
-def _checked(text: str, allowed_hosts: tuple[str, ...], base: str | None,
-             prefixes: tuple[tuple[str, str], ...]) -> CheckedQuery:
-    """The check, remembered for the texts seen last (only successes are: an exception
-    is never cached), since the same queries come back: examples, dashboards."""
+def _check(text: str, allowed_hosts: tuple[str, ...], base: str | None,
+           prefixes: tuple[tuple[str, str], ...]) -> CheckedQuery:
     prologue, query = _parse(text)
     base, declared = _prologue(prologue, base)
     known = dict(prefixes)
@@ -86,6 +83,13 @@ def _checked(text: str, allowed_hosts: tuple[str, ...], base: str | None,
     default, named = _dataset(query, namespaces, base)
     return CheckedQuery(query.name.removesuffix("Query").upper(), tuple(implicit),
                         default, named)
+
+
+# The check, remembered for the texts seen last (only successes are: an exception is never
+# cached), since the same queries come back: examples, dashboards. (Wrapped here rather
+# than decorated, so that mutation testing, which leaves decorated functions alone,
+# reaches the check itself.)
+_checked = lru_cache(maxsize=512)(_check)
 
 
 def _as_the_grammar_reads(text: str) -> str:
