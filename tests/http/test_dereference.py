@@ -147,3 +147,20 @@ def test_the_page_offers_each_format_at_its_own_url_which_serves_that_format(cli
             assert response.status_code == 200, f"{where}: {href} answers {response.status_code}"
             assert response.mimetype == media, (
                 f"{where}: the {media} link {href} serves {response.mimetype} to a browser")
+
+
+def test_the_page_names_a_url_for_each_language_which_serves_the_page_in_it(client):
+    """Search engines and readers follow ``<link rel="alternate" hreflang>`` to the page
+    in their language: each must lead to the page in that language, not the same page."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/page/person/ada-lovelace").data, "html.parser")
+    alternates = {link["hreflang"]: link["href"]
+                  for link in page.select('link[rel="alternate"][hreflang]')}
+    assert set(alternates) >= {"en", "fr"}, alternates
+    assert len(set(alternates.values())) == len(alternates), (
+        f"two languages share one URL: {alternates}")
+    for code, href in alternates.items():
+        served = BeautifulSoup(client.get(href).data, "html.parser")
+        assert served.html.get("lang") == code, (
+            f"the {code} alternate {href} serves a page in {served.html.get('lang')}")
