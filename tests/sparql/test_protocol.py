@@ -311,3 +311,72 @@ def test_preflight_allows_a_direct_post(client):
     assert response.status_code == 200
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
+
+
+# The whole message a client reads for each request the protocol refuses (the plain-text
+# error body, after its status line): it says what was wrong and what to send instead.
+DIRECT = "application/sparql-query"
+REFUSALS = [
+    # (description, request, status, message)
+    ("URL not UTF-8", lambda c: c.get("/sparql?query=ASK%20%7B%FF%7D"), 400,
+     "the URL parameters are not URL-encoded UTF-8."),
+    ("form not UTF-8", lambda c: c.post("/sparql", data=b"query=ASK%20%7B%FF%7D",
+                                        content_type="application/x-www-form-urlencoded"),
+     400, "the form parameters are not URL-encoded UTF-8."),
+    ("body not UTF-8", lambda c: c.post("/sparql", data=b"ASK { \xff }", content_type=DIRECT),
+     400, "the query is not UTF-8 (byte 6)."),
+    ("form without query", lambda c: c.post("/sparql", data={"format": "json"}), 400,
+     "the form has no 'query' field."),
+    ("form with a blank query", lambda c: c.post("/sparql", data={"query": ""}), 400,
+     "the query is empty."),
+    ("URL with a blank query", lambda c: c.get("/sparql?query="), 400, "the query is empty."),
+    ("two queries", lambda c: c.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D"), 400,
+     "one query per request, this one has 2."),
+    ("query in URL and body", lambda c: c.post("/sparql?query=ASK%7B%7D", data=b"ASK {}",
+                                               content_type=DIRECT), 400,
+     "a query sent as application/sparql-query goes in the body only, not also in the URL."),
+    ("UTF-16 body", lambda c: c.post("/sparql", data="ASK {}".encode("utf-16"),
+                                     content_type=DIRECT + "; charset=UTF-16"), 415,
+     "a query must be sent in UTF-8, not UTF-16."),
+    ("text/plain body", lambda c: c.post("/sparql", data=b"ASK {}", content_type="text/plain"),
+     415, "a query is sent as application/x-www-form-urlencoded or application/sparql-query, "
+          "not as text/plain."),
+    ("body of no type", lambda c: c.post("/sparql", data=b"ASK {}"), 415,
+     "a query is sent as application/x-www-form-urlencoded or application/sparql-query, "
+     "not as an unnamed type."),
+    ("update body", lambda c: c.post("/sparql", data=b"CLEAR ALL",
+                                     content_type="application/sparql-update"), 400,
+     "SPARQL Update is refused: this SPARQL endpoint is read-only."),
+    ("update in the URL", lambda c: c.get("/sparql?update=CLEAR%20ALL"), 400,
+     "SPARQL Update is refused: this SPARQL endpoint is read-only."),
+    ("update in a form", lambda c: c.post("/sparql", data={"update": "CLEAR ALL"}), 400,
+     "SPARQL Update is refused: this SPARQL endpoint is read-only."),
+    ("update in the URL of a form", lambda c: c.post("/sparql?update=CLEAR%20ALL",
+                                                     data={"query": "ASK {}"}), 400,
+     "SPARQL Update is refused: this SPARQL endpoint is read-only."),
+    ("update in the URL of a direct query", lambda c: c.post(
+        "/sparql?update=CLEAR%20ALL", data=b"ASK {}", content_type=DIRECT), 400,
+     "SPARQL Update is refused: this SPARQL endpoint is read-only."),
+    ("default graph not an IRI", lambda c: c.get("/sparql", query_string={
+        "query": "ASK {}", "default-graph-uri": "graph"}), 400,
+     "default-graph-uri='graph' is not an absolute IRI: "),
+    ("named graph not an IRI", lambda c: c.get("/sparql", query_string={
+        "query": "ASK {}", "named-graph-uri": "graph"}), 400,
+     "named-graph-uri='graph' is not an absolute IRI: "),
+    ("graph not an IRI, without a query", lambda c: c.get("/sparql", query_string={
+        "named-graph-uri": "graph"}), 400, "named-graph-uri='graph' is not an absolute IRI: "),
+    ("too many URL parameters", lambda c: c.get("/sparql?" + "&".join(["a=1"] * 1001)), 413,
+     "the URL has more than 1000 parameters; a query needs a handful."),
+    ("too many form parameters", lambda c: c.post(
+        "/sparql", data="&".join(["a=1"] * 1001), content_type="application/x-www-form-urlencoded"),
+     413, "the form has more than 1000 parameters; a query needs a handful."),
+]
+
+
+@pytest.mark.parametrize(("request_of", "status", "message"), [r[1:] for r in REFUSALS],
+                         ids=[r[0] for r in REFUSALS])
+def test_each_refusal_says_what_was_wrong(client, request_of, status, message):
+    response = request_of(client)
+    assert response.status_code == status, (response.status_code, response.data[:200])
+    said = response.get_data(as_text=True).split("\n\n", 1)[-1]  # after the status line
+    assert said.startswith(message), f"the client reads {said!r}, not {message!r}"
