@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 from rdflib.query import Result
 
+from server.sparql.admission import Admission
 from server.sparql.lexer import declares_dataset, first_keyword
 from server.sparql.safety import check_query
-from server.web.errors import QueryRejected
+from server.web.errors import QueryRejected, TooManyQueries
 
 from .conftest import ADA, CARTESIAN, SCHEMA
 
@@ -278,3 +279,97 @@ def test_first_keyword(text, expected):
 ])
 def test_declares_dataset(text, expected):
     assert declares_dataset(text) is expected
+
+
+# --- Admission: at most ``slots`` queries run, at most ``queue`` wait, no longer than
+# ``patience``; the rest are refused at once. Exercised directly, with threads standing
+# for the server threads that receive queries.
+
+
+class _Query:
+    """A query on a thread of its own that, once admitted, holds its slot until released."""
+
+    def __init__(self, admission: Admission, running: list[int]) -> None:
+        self.admitted, self.release = threading.Event(), threading.Event()
+        self.refusal: TooManyQueries | None = None
+        self._admission, self._running = admission, running
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self._admission.admitted():
+                self._running.append(1)
+                self.admitted.set()
+                self.release.wait(10)
+                self._running.pop()
+        except TooManyQueries as refusal:
+            self.refusal = refusal
+
+    def done(self) -> None:
+        self.release.set()
+        self.thread.join(10)
+        assert not self.thread.is_alive(), "a query stayed stuck in admission"
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + 5
+    while not condition():
+        assert time.monotonic() < deadline, f"still not so after 5 s: {what}"
+        time.sleep(0.01)
+
+
+BUSY = ("every query slot of this server process is busy and enough queries are waiting; "
+        "try again in a moment.")
+
+
+@pytest.mark.parametrize(("slots", "queue"), [(2, 1), (1, 2)])
+def test_admission_runs_slots_queries_queues_queue_more_and_refuses_the_next_at_once(slots,
+                                                                                    queue):
+    admission, running = Admission(slots=slots, queue=queue, patience=10), []
+    for round_ in ("first", "second"):  # the second: the counts came back to zero
+        holding = [_Query(admission, running) for _ in range(slots)]
+        for query in holding:
+            assert query.admitted.wait(5), f"{round_} round: a query was kept out of a free slot"
+        waiting = []
+        for number in range(1, queue + 1):
+            waiting.append(_Query(admission, running))
+            _until(lambda: admission._waiting == number, f"{number} queries wait in the queue")
+        assert not any(q.admitted.is_set() or q.refusal for q in waiting), (
+            f"{round_} round: a query beyond the {slots} slots ran, or was refused with room "
+            "in the queue")
+        started = time.monotonic()
+        refused = _Query(admission, running)
+        refused.thread.join(5)
+        assert refused.refusal is not None, (
+            f"{round_} round: a query was let in or queued with {slots} busy slots and "
+            f"{queue} waiting")
+        assert time.monotonic() - started < 5, "the refusal came only after waiting"
+        assert str(refused.refusal) == BUSY and refused.refusal.status == 503
+        assert refused.refusal.headers == {"Retry-After": "1"}
+        holding[0].done()
+        _until(lambda: any(q.admitted.is_set() for q in waiting),
+               f"{round_} round: a queued query gets the slot given back")
+        assert len(running) == slots, f"{round_} round: {len(running)} queries run, {slots} slots"
+        for query in (*holding[1:], *waiting):
+            query.release.set()
+        for query in (*holding[1:], *waiting):
+            query.done()
+        assert running == [] and admission._waiting == 0
+
+
+def test_a_queued_query_gives_up_after_the_patience_with_a_message_saying_so():
+    admission, running = Admission(slots=1, queue=1, patience=0.3), []
+    holder = _Query(admission, running)
+    assert holder.admitted.wait(5) and holder.refusal is None
+    waiting = _Query(admission, running)
+    waiting.thread.join(5)
+    assert not waiting.thread.is_alive(), "a queued query waited past its patience"
+    assert not waiting.admitted.is_set()
+    assert str(waiting.refusal) == ("no query slot of this server process freed up within "
+                                    "0.3 s; try again in a moment.")
+    assert waiting.refusal.headers == {"Retry-After": "1"}
+    holder.done()
+    after = _Query(admission, running)  # the slot and the queue are free again
+    assert after.admitted.wait(5), "the slot was not given back"
+    after.done()
