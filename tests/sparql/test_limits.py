@@ -15,7 +15,7 @@ from rdflib.query import Result
 from server.sparql.admission import Admission
 from server.sparql.lexer import declares_dataset, first_keyword
 from server.sparql.safety import check_query
-from server.web.errors import QueryRejected, TooManyQueries
+from server.web.errors import BadQuery, QueryRejected, TooManyQueries
 
 from .conftest import ADA, CARTESIAN, SCHEMA
 
@@ -373,3 +373,96 @@ def test_a_queued_query_gives_up_after_the_patience_with_a_message_saying_so():
     after = _Query(admission, running)  # the slot and the queue are free again
     assert after.admitted.wait(5), "the slot was not given back"
     after.done()
+
+
+# --- The parse check (``safety.check_query``) on its own: what it tells the engine about a
+# query it lets through, and the whole message of each refusal.
+
+_KNOWN = {"schema": "http://schema.org/"}
+_ENDPOINT = "http://localhost/sparql"
+_HOSTS = ("allowed.example", "b.example")
+_FEDERATION_OFF = "is refused: this endpoint does not query other endpoints (federated queries are not enabled here)."
+_READ_ONLY_UPDATE = ("is refused: this SPARQL endpoint is read-only; send a SELECT, CONSTRUCT, "
+                     "DESCRIBE or ASK query.")
+
+CHECKED = [
+    # (query, allowed hosts, form, prefixes the dataset supplies, FROM graphs, FROM NAMED)
+    ("SELECT * WHERE { ?s schema:name ?n }", (), "SELECT", ("schema",), (), ()),
+    ("PREFIX ex: <http://example.org/> SELECT * { ?s ex:p ?o ; schema:name ?n . ?o ex:q ?z }",
+     (), "SELECT", ("schema",), (), ()),
+    ("PREFIX ex: <http://example.org/> CONSTRUCT WHERE { ?s schema:name ?n ; ex:p ?o }",
+     (), "CONSTRUCT", ("schema",), (), ()),
+    ("BASE <http://example.org/base/> PREFIX g: <graph/> DESCRIBE ?s FROM <a> FROM g:b "
+     "FROM NAMED <c> FROM NAMED g:d FROM NAMED g: WHERE { ?s ?p ?o }", (), "DESCRIBE", (),
+     ("http://example.org/base/a", "http://example.org/base/graph/b"),
+     ("http://example.org/base/c", "http://example.org/base/graph/d",
+      "http://example.org/base/graph/")),
+    ("BASE <sub/> ASK FROM <a> { }", (), "ASK", (), ("http://localhost/sub/a",), ()),
+    ("PREFIX : <http://example.org/> SELECT * FROM :g FROM NAMED <x> WHERE { ?s :p ?o }", (),
+     "SELECT", (), ("http://example.org/g",), ("http://localhost/x",)),
+    ("SELECT * WHERE { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }", _HOSTS,
+     "SELECT", (), (), ()),
+    ("SELECT * WHERE { SERVICE <https://b.example/sparql> { ?s ?p ?o } }", _HOSTS,
+     "SELECT", (), (), ()),
+]
+
+
+@pytest.mark.parametrize(("text", "hosts", "form", "implicit", "graphs", "named"), CHECKED)
+def test_the_check_reads_the_form_the_missing_prefixes_and_the_dataset(text, hosts, form,
+                                                                       implicit, graphs, named):
+    checked = check_query(text, allowed_hosts=hosts, base=_ENDPOINT, prefixes=_KNOWN)
+    assert checked.form == form, f"read as a {checked.form} query"
+    assert checked.implicit_prefixes == implicit, "prefixes to supply to the engine"
+    assert (checked.from_graphs, checked.from_named_graphs) == (graphs, named), (
+        "the FROM / FROM NAMED graphs, resolved against the base and the declared prefixes")
+
+
+REFUSED = [
+    # (query, allowed hosts, refusal, its whole message)
+    ("SELECT * WHERE { SERVICE <ftp://allowed.example/sparql> { ?s ?p ?o } }", _HOSTS,
+     QueryRejected, "SERVICE <ftp://allowed.example/sparql> is refused: the endpoints this "
+                    "server may query are on allowed.example, b.example."),
+    ("PREFIX r: <http://elsewhere.example/> SELECT * WHERE { SERVICE r:sparql { ?s ?p ?o } }",
+     _HOSTS, QueryRejected, "SERVICE <http://elsewhere.example/sparql> is refused: the "
+                            "endpoints this server may query are on allowed.example, b.example."),
+    ("SELECT * WHERE { SERVICE ?e { ?s ?p ?o } }", _HOSTS, QueryRejected,
+     "SERVICE with an endpoint known only at run time is refused; name the endpoint with an IRI."),
+    ("SELECT * WHERE { SERVICE ?e { ?s ?p ?o } }", (), QueryRejected,
+     f"SERVICE {_FEDERATION_OFF}"),
+    ("SELECT * WHERE { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }", (),
+     QueryRejected, f"SERVICE <http://allowed.example/sparql> {_FEDERATION_OFF}"),
+    # SPARQL ends a comment at a carriage return too: the SERVICE after it is no comment
+    ("ASK { #\rSERVICE <http://elsewhere.example/> { ?s ?p ?o } }", _HOSTS, QueryRejected,
+     "SERVICE <http://elsewhere.example/> is refused: the endpoints this server may query are "
+     "on allowed.example, b.example."),
+    ("INSERT DATA { <http://a/> <http://b/> <http://c/> }", (), QueryRejected,
+     f"SPARQL Update (INSERT DATA) {_READ_ONLY_UPDATE}"),
+    ("DELETE DATA { <http://a/> <http://b/> <http://c/> } ; INSERT DATA { <http://a/> "
+     "<http://b/> <http://c/> } ; DELETE DATA { <http://a/> <http://b/> <http://d/> }", (),
+     QueryRejected, f"SPARQL Update (DELETE DATA, INSERT DATA) {_READ_ONLY_UPDATE}"),
+    ("LOAD <http://elsewhere.example/data.ttl>", (), QueryRejected,
+     "LOAD is refused: this SPARQL endpoint is read-only and fetches no data."),
+    ("CLEAR ALL ; LOAD <http://elsewhere.example/data.ttl>", (), QueryRejected,
+     "LOAD is refused: this SPARQL endpoint is read-only and fetches no data."),
+    # a prologue alone is an (empty) update to the grammar, but no operation: a syntax error
+    ("PREFIX ex: <http://example.org/>", (), BadQuery,
+     "syntax error at line 1, column 33: the query ends before it is complete\n"
+     "PREFIX ex: <http://example.org/>\n                                ^"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s nope:x ?o }", (), BadQuery,
+     "the prefix nope: is not declared (line 1, column 35)\n"
+     "CONSTRUCT { ?s ?p ?o } WHERE { ?s nope:x ?o }\n                                  ^\n"
+     "declare it at the top of the query: PREFIX nope: <…>"),
+    ("SELECT * WHERE " + "{" * 3000 + "}" * 3000, (), BadQuery,
+     "the query nests groups or expressions too deeply for this endpoint to read (past about "
+     "30 levels); flatten it: most nested OPTIONAL or { } groups can follow one another instead."),
+    ('SELECT * WHERE { ?s ?p "\\U00110000" }', (), BadQuery,
+     "syntax error: Invalid unicode code point: 00110000"),
+]
+
+
+@pytest.mark.parametrize(("text", "hosts", "refusal", "message"), REFUSED,
+                         ids=[r[3][:40] for r in REFUSED])
+def test_the_check_refuses_with_a_message_that_says_why(text, hosts, refusal, message):
+    with pytest.raises(refusal) as raised:
+        check_query(text, allowed_hosts=hosts, base=_ENDPOINT, prefixes=_KNOWN)
+    assert str(raised.value) == message
