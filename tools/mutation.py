@@ -3,7 +3,7 @@
 Runs mutmut (configured in ``pyproject.toml``, ``[tool.mutmut]``) on each module of
 ``MODULES``, at the lowest CPU priority, stopping when the time budget is spent. Results
 stay in ``mutants/``: the next run tries only the mutants not yet run and the survivors
-(remove ``mutants/`` to start afresh, ``mutants/mutmut-stats.json`` after adding tests). Then
+(remove ``mutants/`` to start afresh, ``mutants/mutmut-stats.json`` after changing tests). Then
 prints killed / survived / timeout / not checked per module, and every survivor that
 ``docs/mutation-testing.md`` does not list as equivalent, with its diff.
 
