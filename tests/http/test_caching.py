@@ -7,6 +7,7 @@ import gzip
 
 import pytest
 from header_tokens import assert_varies_on
+from werkzeug.http import parse_date
 
 from server import create_app
 
@@ -126,3 +127,13 @@ def test_a_page_rendered_for_one_query_string_is_not_served_for_another(client):
     client.get("/browse/person?q=spam")
     page = client.get("/browse/person").get_data(as_text=True)
     assert "spam" not in page
+
+
+@pytest.mark.parametrize("path", [p for p in ROUTES if not p.startswith(("/search", "/browse"))])
+def test_last_modified_is_when_the_data_was_loaded(client, tiny_snapshot, path):
+    """A cache revalidates with ``If-Modified-Since``: the date must be the data's, not the
+    moment of the response (which would make every copy look stale a second later)."""
+    response = client.get(path, headers={"Accept": "text/html"} if "data" not in path else {})
+    loaded = tiny_snapshot.loaded_at.replace(microsecond=0)
+    assert parse_date(response.headers["Last-Modified"]) == loaded, (
+        f"{path}: Last-Modified {response.headers['Last-Modified']}, data loaded {loaded}")
