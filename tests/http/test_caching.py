@@ -4,9 +4,12 @@ answers replayed from memory until the data changes."""
 from __future__ import annotations
 
 import gzip
+import zlib
 
 import pytest
 from header_tokens import assert_varies_on
+from rdflib import Graph
+from rdflib.compare import isomorphic
 from werkzeug.http import parse_date
 
 from server import create_app
@@ -137,3 +140,22 @@ def test_last_modified_is_when_the_data_was_loaded(client, tiny_snapshot, path):
     loaded = tiny_snapshot.loaded_at.replace(microsecond=0)
     assert parse_date(response.headers["Last-Modified"]) == loaded, (
         f"{path}: Last-Modified {response.headers['Last-Modified']}, data loaded {loaded}")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "zstd", "deflate"])
+@pytest.mark.parametrize("path", ["/.well-known/void", "/sitemap.xml"])  # Turtle, XML
+def test_each_content_coding_a_client_asks_for_is_used(client, encoding, path):
+    """Harvesters fetch descriptions and sitemaps often: each coding they name (RFC 9110
+    §8.4) is used, and the decoded body is the plain one."""
+    plain = client.get(path).data
+    packed = client.get(path, headers={"Accept-Encoding": encoding})
+    assert packed.headers.get("Content-Encoding") == encoding, (
+        f"{path} asked as {encoding} came as {packed.headers.get('Content-Encoding')}")
+    assert len(packed.data) < len(plain)
+    if encoding in ("gzip", "deflate"):
+        body = zlib.decompress(packed.data, wbits=47)  # either zlib or gzip framing
+        if path == "/sitemap.xml":
+            assert body == plain
+        else:  # the description's blank nodes are labelled afresh on each request
+            assert isomorphic(Graph().parse(data=body, format="turtle"),
+                              Graph().parse(data=plain, format="turtle"))
