@@ -175,8 +175,10 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, s
 
     Graph formats drop the graph names (a triple stated in two graphs appears once);
     JSON-LD is compacted with a context made of our prefixes, embedded in the document.
+    Blank nodes get their RDFC-1.0 canonical labels, so the same data is always the same
+    bytes (a static export equals the live answer; strong validators hold).
     """
-    ordered = sorted(set(quads), key=_quad_key)
+    ordered = sorted(_canonical(quads), key=_quad_key)
     if fmt.family == "dataset":
         return ox.serialize(ordered, format=fmt.ox, prefixes=_usable(prefixes, ordered))
     triples = list(dict.fromkeys(q.triple for q in ordered))
@@ -261,6 +263,18 @@ def _xml_predicate(predicate: ox.NamedNode) -> None:
 _STATEMENT_CHECKS = {RDFXML.name: _xml_statement}
 
 
+def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """The quads, blank nodes relabelled by RDFC-1.0 when there are any (W3C RDF Dataset
+    Canonicalization): labels drawn afresh on each description would change the bytes."""
+    unique = set(quads)
+    if not any(isinstance(term, ox.BlankNode) for quad in unique
+               for term in (quad.subject, quad.object, quad.graph_name)):
+        return unique
+    dataset = ox.Dataset(unique)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
+
+
 def _quad_key(quad: ox.Quad) -> tuple:
     return (str(quad.graph_name), _term_key(quad.subject), quad.predicate.value, str(quad.object))
 
@@ -285,11 +299,43 @@ def _usable(prefixes: dict[str, str], statements) -> dict[str, str]:
     }
 
 
+# rdflib labels the blank nodes it reads afresh; they cross it as IRIs under this scheme
+# and come back as their canonical labels.
+_BLANK = "urn:x-ldpub-blank:"
+
+
 def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    nquads = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    nquads = ox.serialize([_named_blanks(t) for t in triples], format=ox.RdfFormat.N_TRIPLES)
     graph = Graph(bind_namespaces="none")
     graph.parse(data=nquads, format="nt")
     context = _usable(prefixes, triples)
     text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    document = json.loads(text)
+    document = _blank_labels(json.loads(text))
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _named_blanks(triple: ox.Triple) -> ox.Triple:
+    def named(term):
+        return ox.NamedNode(_BLANK + term.value) if isinstance(term, ox.BlankNode) else term
+
+    return ox.Triple(named(triple.subject), triple.predicate, named(triple.object))
+
+
+def _blank_labels(node, ordered: bool = False):
+    """The JSON-LD document with ``_BLANK`` IRIs written back as blank-node labels, and in
+    one order: rdflib writes nodes and values in its sets' order, which changes from one
+    process to the next. Keys and the members of a set (every array but an ``@list``) are
+    sorted; an ``@list`` keeps its order."""
+    if isinstance(node, list):
+        items = [_blank_labels(item) for item in node]
+        return items if ordered else sorted(items, key=_json_key)
+    if isinstance(node, dict):
+        return {key: ("_:" + value[len(_BLANK):]
+                      if key == "@id" and isinstance(value, str) and value.startswith(_BLANK)
+                      else _blank_labels(value, ordered=key in ("@list", "@context")))
+                for key, value in sorted(node.items())}
+    return node
+
+
+def _json_key(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

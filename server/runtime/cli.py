@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,69 @@ def _record_release(ctx: click.Context) -> None:
         raise UnusableInput(f"cannot write the release: {error}") from None
     click.echo(f"released {made.name} (version {made.version}, {made.quads} quads, "
                f"{len(made.resources)} resources) in {root / made.name}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@setting_options
+def export(ctx: click.Context, directory: Path) -> None:
+    """Write the whole site as files into DIRECTORY, with rules for nginx, Apache and Caddy.
+
+    Every page in each language, every format of every resource, graph and document, the
+    dumps, sitemaps, change feed and releases, as the server itself answers them, for
+    the public URL given (--public-url). Dated by the newest release of this data (or
+    SOURCE_DATE_EPOCH), so two exports of one release are identical. SPARQL and search
+    stay live services. Exit 0 written, 2 unusable settings or folder.
+    """
+    from server.runtime.export import ExportRefused, export_site
+
+    progress = _Progress()
+    try:
+        done = export_site(_overrides(ctx), directory, progress)
+    except ExportRefused as error:
+        raise UnusableInput(str(error)) from None
+    except SettingsError as error:
+        raise UnusableInput(str(error)) from None
+    except (DataUnreadable, ShapesUnusable, StoreUnusable, StoreUnavailable) as error:
+        raise UnusableInput(str(error)) from None
+    finally:
+        progress.close()
+    click.echo(f"exported {len(done.urls)} URLs as {done.files} files ({done.bytes:,} bytes) into "
+               f"{done.directory} in {done.seconds:.1f} s; dated {done.date.isoformat()} "
+               f"by {done.dated_by}")
+
+
+class _Progress:
+    """Stages and counts: a bar on a terminal, a log line now and then otherwise."""
+
+    STAGES = {"load": "loading the data", "pages": "asking the app for every URL",
+              "files": "writing files"}
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.stage: str | None = None
+        self.bar = None
+        self.logged = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            if self.tty:
+                self.bar = click.progressbar(length=total, label=self.STAGES.get(stage, stage),
+                                             file=sys.stderr, show_pos=True)
+                self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.length = max(total, 1)
+            self.bar.update(done - self.bar.pos)
+        elif done == total or time.monotonic() - self.logged > 5:
+            self.logged = time.monotonic()
+            click.echo(f"{self.STAGES.get(stage, stage)}: {done}/{total}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cli.command()

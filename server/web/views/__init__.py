@@ -20,7 +20,10 @@ from server.web.views import (
 )
 from server.web.views.common import keep_language
 
-__all__ = ["register_views", "BLUEPRINTS"]
+__all__ = ["register_views", "BLUEPRINTS", "EXPOSED_HEADERS"]
+
+# What a script on another origin may read of a response besides the simple headers.
+EXPOSED_HEADERS = "Link, ETag, Location, Content-Length"
 
 BLUEPRINTS = (site.bp, dataset.bp, resources.bp, vocab.bp, search.bp, sparql.bp, graphs.bp,
               canned.bp, releases.bp, changes.bp)
@@ -39,7 +42,7 @@ def _cross_origin_reads(response: Response) -> Response:
     origin = publisher().settings.cors_origin
     if origin and request.method in ("GET", "HEAD", "OPTIONS"):
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "Link, ETag, Location, Content-Length"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         if origin != "*":
             response.vary.add("Origin")
     return response

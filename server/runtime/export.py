@@ -1,0 +1,119 @@
+"""``ldpub export DIR``: the site as files, and the web-server rules that serve them.
+
+``DIR/site/`` holds the files (the document root), with Apache's ``.htaccess``;
+``DIR/nginx/`` the nginx includes; ``DIR/Caddyfile`` Caddy's. An export is of one data
+version at one public URL: its dates are the release's (``ldpub release``), or
+``SOURCE_DATE_EPOCH``'s (the reproducible-builds convention), so two exports of one
+release are the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from server.domain.loading import Snapshot
+from server.domain.releases import read_releases
+from server.runtime.settings import Settings
+from server.store.registry import open_snapshot, release_root
+from server.web.export.model import site_rules
+from server.web.export.nginx import nginx_files
+from server.web.export.site import Progress, crawl
+
+__all__ = ["export_site", "pinned", "Exported", "ExportRefused", "SITE_DIR", "MARKER"]
+
+SITE_DIR = "site"
+MARKER = ".ldpub-export"
+RULES: tuple[Callable, ...] = (nginx_files,)
+
+
+class ExportRefused(ValueError):
+    """The export cannot be written where or as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Exported:
+    directory: Path
+    files: int
+    bytes: int
+    urls: dict[str, str | None]  # URL -> its family (None: one file)
+    date: datetime
+    dated_by: str
+    seconds: float
+
+
+def pinned(snapshot: Snapshot, settings: Settings) -> tuple[Snapshot, str]:
+    """The snapshot dated by its release (or ``SOURCE_DATE_EPOCH``), and what dated it."""
+    newest = read_releases(release_root(settings))[-1:]
+    if newest and newest[0].version == snapshot.version:
+        return dataclasses.replace(snapshot, loaded_at=newest[0].issued), \
+            f"release {newest[0].name}"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dataclasses.replace(snapshot, loaded_at=datetime.fromtimestamp(int(epoch), UTC)), \
+            "SOURCE_DATE_EPOCH"
+    return snapshot, "the load time (no release of this data version: two exports differ)"
+
+
+def export_site(overrides: dict, directory: Path, progress: Progress,
+                snapshot: Snapshot | None = None) -> Exported:
+    """Export the site that ``overrides`` configure into ``directory``.
+
+    Raises:
+        ExportRefused: no public URL, or ``directory`` holds something else than an export.
+    """
+    from server import create_app
+
+    started = time.monotonic()
+    settings = Settings.load(overrides)
+    if settings.public_url is None:
+        raise ExportRefused("an export needs the public URL it will be served at "
+                            "(--public-url or LDPUB_PUBLIC_URL)")
+    _check_directory(directory)
+    progress("load", 0, 1)
+    snapshot, dated_by = pinned(snapshot or open_snapshot(settings), settings)
+    progress("load", 1, 1)
+    app = create_app(overrides, snapshot=snapshot)
+    fresh = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        site = crawl(app, settings.public_url, fresh / SITE_DIR, progress)
+        rules = site_rules(app, site, settings.cors_origin)
+        texts = {name: text for make in RULES for name, text in make(rules).items()}
+    finally:
+        app.extensions["sparql"].close()
+    _finish(fresh, directory, texts, snapshot.loaded_at.timestamp(), progress)
+    return Exported(directory, len(site.files), site.size,
+                    {url: exported.family and exported.family.name
+                     for url, exported in site.urls.items()},
+                    snapshot.loaded_at, dated_by, time.monotonic() - started)
+
+
+def _check_directory(directory: Path) -> None:
+    if directory.exists() and any(directory.iterdir()) and not (directory / MARKER).exists():
+        raise ExportRefused(f"{directory} is not empty and holds no earlier export: "
+                            "give an empty or new folder")
+
+
+def _finish(fresh: Path, directory: Path, texts: dict[str, str], mtime: float,
+            progress: Progress) -> None:
+    """Date every file, add the rules, then swap the fresh folder in for ``directory``."""
+    files = sorted(path for path in (fresh / SITE_DIR).rglob("*") if path.is_file())
+    for done, path in enumerate(files, 1):
+        os.utime(path, (mtime, mtime))
+        if done % 500 == 0 or done == len(files):
+            progress("files", done, len(files))
+    for name, text in sorted(texts.items()):
+        path = fresh / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (fresh / MARKER).write_text("written by `ldpub export`; exporting again replaces it\n")
+    if directory.exists():
+        shutil.rmtree(directory)
+    fresh.rename(directory)

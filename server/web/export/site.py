@@ -1,0 +1,280 @@
+"""The whole site as files, made by the app itself so each byte is what the live server sends.
+
+The export walks the site as a harvester would: from the home page, ``robots.txt``, the
+sitemaps and the dataset description, it follows every link of this site (HTML ``href``
+and ``src``, ``Link`` headers, sitemap ``<loc>``, IRIs in the change feed) and asks the
+app, through Flask's test client at the public URL, for every representation of every
+URL: each format of a negotiated URL, each language of a page. A URL's representations
+are files named after it (``data/person/x.ttl``, ``page/person/x.fr.html``,
+``index.en.html``; a query string after ``@``), which the server rules
+(``server.web.export.rules``) map back to URLs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
+
+import pyoxigraph as ox
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_options_header
+from werkzeug.test import TestResponse
+
+from server.domain.formats import HTML, Format, by_name
+from server.web.export.negotiated import SKIPPED_ENDPOINTS, Family, family_of
+from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+__all__ = ["Site", "ExportedUrl", "crawl", "file_stem", "variant_file", "ERROR_DIR"]
+
+# The bodies a static server answers errors with (404 by what the client accepts, 406
+# naming the formats of the URL's family).
+ERROR_DIR = "_errors"
+ERROR_TYPES: tuple[tuple[str, str], ...] = (("html", "text/html"), ("json", "application/json"),
+                                            ("txt", "text/plain"))
+# A media type no route produces, to read each family's 406 body.
+NOTHING_ACCEPTABLE = "application/x-ldpub-nothing"
+# Query-string arguments that name a representation rather than a resource; the static
+# rules choose the language themselves and a format only by extension or Accept.
+REPRESENTATION_ARGUMENTS = ("lang", "format")
+SEEDS = ("/", "/robots.txt", "/sitemap.xml", "/dataset", "/.well-known/void", "/ontology",
+         "/shapes", "/changes", "/releases", "/validation", "/browse")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ExportedUrl:
+    """One URL of the site: its family (None: a single file) and its ``Link`` header."""
+
+    url: str
+    family: Family | None
+    link: str | None = None
+
+
+@dataclass
+class Site:
+    """The exported site: files written under ``root`` as they are made (a large dataset
+    is never held in memory), their digests, and the URLs they answer."""
+
+    public_url: str
+    root: Path
+    files: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # name -> size, sha-256
+    urls: dict[str, ExportedUrl] = field(default_factory=dict)
+
+    def add_file(self, name: str, body: bytes) -> None:
+        digest = (len(body), hashlib.sha256(body).digest())
+        known = self.files.get(name)
+        if known is not None:
+            if known != digest:
+                raise ValueError(f"two representations claim {name} with different bytes")
+            return
+        self.files[name] = digest
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+
+    @property
+    def size(self) -> int:
+        return sum(size for size, _ in self.files.values())
+
+
+def file_stem(url: str) -> str:
+    """The file name of a URL's representations, before their suffix.
+
+    >>> file_stem("/"), file_stem("/data/person/x"), file_stem("/browse?class=a&page=2")
+    ('index', 'data/person/x', 'browse@class=a&page=2')
+    """
+    path, _, query = url.partition("?")
+    stem = "index" if path == "/" else path.lstrip("/")
+    return stem + ("@" + query if query else "")
+
+
+def variant_file(url: str, fmt: Format, lang: str) -> str:
+    """
+    >>> variant_file("/dataset", HTML, "fr"), variant_file("/dataset", by_name("ttl"), "fr")
+    ('dataset.fr.html', 'dataset.ttl')
+    """
+    stem = file_stem(url)
+    return f"{stem}.{lang}.html" if fmt is HTML else f"{stem}.{fmt.name}"
+
+
+def crawl(app: Flask, public_url: str, root: Path,
+          progress: Progress = lambda stage, done, total: None) -> Site:
+    """Every representation of every URL reachable on the site, as the app answers it,
+    written under ``root``."""
+    site = Site(public_url, root)
+    walker = _Walker(app, site)
+    queue = deque(SEEDS)
+    seen = set(SEEDS)
+    done = 0
+    while queue:
+        url = queue.popleft()
+        for found in walker.export(url):
+            if found not in seen:
+                seen.add(found)
+                queue.append(found)
+        done += 1
+        progress("pages", done, done + len(queue))
+    walker.export_errors()
+    return site
+
+
+class _Walker:
+    def __init__(self, app: Flask, site: Site):
+        self.app = app
+        self.site = site
+        self.client = app.test_client()
+        self.adapter = app.url_map.bind_to_environ(
+            {"SERVER_NAME": "export", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
+             "REQUEST_METHOD": "GET", "PATH_INFO": "/", "SCRIPT_NAME": ""})
+        self.families: dict[str, str] = {}  # family name -> one of its URLs
+
+    def get(self, url: str, accept: str | None = None, lang: str | None = None) -> TestResponse:
+        headers = {"Accept": accept} if accept else {}
+        if lang:
+            headers["Accept-Language"] = lang
+        response = self.client.get(url, headers=headers, base_url=self.site.public_url)
+        response.make_sequence()  # read a streamed file whole, then close it
+        response.close()
+        return response
+
+    def export(self, url: str) -> Iterator[str]:
+        """Write ``url``'s representations; yield the site's URLs they link to."""
+        path = url.partition("?")[0]
+        try:
+            endpoint, arguments = self.adapter.match(path)
+        except HTTPException:
+            return
+        if endpoint in SKIPPED_ENDPOINTS:
+            return
+        family = None if "ext" in arguments else family_of(endpoint)
+        if family is None:
+            if "ext" in arguments and family_of(endpoint) is not None:
+                yield path[:-len(arguments["ext"]) - 1]  # the negotiated URL of this document
+            yield from self._single(url, arguments.get("ext"))
+        else:
+            self.families.setdefault(family.name, url)
+            yield from self._negotiated(url, family)
+
+    def _single(self, url: str, ext: str | None) -> Iterator[str]:
+        fmt = by_name(ext) if ext else None
+        if fmt is HTML:  # ``/dataset.html``: one file per language
+            responses = [(variant_file(url, HTML, lang), self.get(url, lang=lang))
+                         for lang in LANGUAGES]
+        else:
+            responses = [(file_stem(url), self.get(url))]
+        if any(response.status_code != 200 for _, response in responses):
+            return
+        self.site.urls[url] = ExportedUrl(url, None, responses[0][1].headers.get("Link"))
+        for name, response in responses:
+            self.site.add_file(name, response.get_data())
+            yield from self._links(url, response)
+
+    def _negotiated(self, url: str, family: Family) -> Iterator[str]:
+        first = self.get(url)
+        if family.redirect:
+            if first.status_code == 303:
+                self.site.urls[url] = ExportedUrl(url, family, first.headers.get("Link"))
+                yield from self._links(url, first)
+            return
+        if first.status_code != 200:
+            return
+        self.site.urls[url] = ExportedUrl(url, family, first.headers.get("Link"))
+        for fmt in family.formats:
+            for lang in (LANGUAGES if fmt is HTML else (DEFAULT_LANGUAGE,)):
+                response = self.get(url, fmt.media_type, lang if fmt is HTML else None)
+                if response.status_code != 200:
+                    continue
+                self.site.add_file(variant_file(url, fmt, lang), response.get_data())
+                yield from self._links(url, response)
+
+    def _links(self, url: str, response: TestResponse) -> Iterator[str]:
+        base = self.site.public_url.rstrip("/") + url
+        mimetype = response.mimetype
+        found: list[str] = [target for target, _ in _link_targets(response.headers.get("Link"))]
+        body = response.get_data()
+        if mimetype == "text/html":
+            found += _html_links(body.decode("utf-8"))
+        elif mimetype in ("application/xml", "text/xml") and url.endswith(".xml"):
+            found += _sitemap_locations(body)
+        elif mimetype == "text/plain" and url == "/robots.txt":
+            found += _robots_sitemaps(body.decode("utf-8"))
+        elif url.startswith("/changes") and mimetype in ("text/turtle", "application/ld+json"):
+            found += _rdf_iris(body, mimetype)
+        for href in found:
+            local = self._local(urljoin(base, href))
+            if local is not None:
+                yield local
+
+    def _local(self, absolute: str) -> str | None:
+        """``absolute`` as a URL of this site (path and query, representation arguments
+        dropped), or None for another site's."""
+        public = self.site.public_url
+        if not absolute.startswith(public):
+            return None
+        parts = urlsplit(absolute)
+        query = "&".join(item for item in parts.query.split("&")
+                         if item and item.split("=", 1)[0] not in REPRESENTATION_ARGUMENTS)
+        return parts.path + ("?" + query if query else "")
+
+    def export_errors(self) -> None:
+        for ext, media in ERROR_TYPES:
+            response = self.get("/.ldpub-missing", media)
+            self.site.add_file(f"{ERROR_DIR}/404.{ext}", response.get_data())
+        for name, url in sorted(self.families.items()):
+            response = self.get(url, NOTHING_ACCEPTABLE)
+            if response.status_code == 406:
+                self.site.add_file(f"{ERROR_DIR}/406.{name}.txt", response.get_data())
+
+
+def _link_targets(header: str | None) -> Iterator[tuple[str, dict[str, str]]]:
+    """``(url, parameters)`` of each entry of a ``Link`` header (RFC 8288)."""
+    if not header:
+        return
+    for entry in header.split(", <"):
+        value, options = parse_options_header("<" + entry.lstrip("<") if entry else entry)
+        yield value.strip("<>"), options
+
+
+class _HrefParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def _html_links(text: str) -> list[str]:
+    parser = _HrefParser()
+    parser.feed(text)
+    return parser.found
+
+
+def _sitemap_locations(body: bytes) -> list[str]:
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    root = ElementTree.fromstring(body)
+    return [element.text.strip() for element in root.iter() if element.tag.endswith("}loc")
+            and element.text]
+
+
+def _robots_sitemaps(text: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in text.splitlines()
+            if line.lower().startswith("sitemap:")]
+
+
+def _rdf_iris(body: bytes, mimetype: str) -> list[str]:
+    fmt = ox.RdfFormat.from_media_type(mimetype)
+    return [term.value for quad in ox.parse(body, format=fmt)
+            for term in (quad.subject, quad.object) if isinstance(term, ox.NamedNode)]

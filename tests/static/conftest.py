@@ -1,0 +1,137 @@
+"""A static export of the repository's data served by Debian's nginx on 127.0.0.1.
+
+``nginx_url`` is the base URL of nginx serving ``ldpub export`` output with its generated
+rules (non-root: temporary folders, its own pid file, ``daemon off``, stopped at the end
+of the session); ``export_live_url`` is the live server at the same public URL over the
+same data, so that both can be asked the same questions and must answer the same bytes.
+Any test may use them (``ldpub check`` runs its checks against both).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from server.runtime.export import SITE_DIR, Exported, export_site
+from tests.conftest import make_app
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# A fixed date: the export and the live server describe the same data version.
+DATA_DATE = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class StaticSite:
+    public_url: str  # where nginx listens, ending with '/'
+    directory: Path
+    exported: Exported
+    snapshot: object
+
+
+@pytest.fixture(scope="session")
+def static_site(repo_snapshot, tmp_path_factory) -> StaticSite:
+    """The repository's data exported for nginx's address (the port is chosen first)."""
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is absent (apt-get install nginx-light)")
+    public_url = f"http://127.0.0.1:{free_port()}/"
+    snapshot = dataclasses.replace(repo_snapshot, loaded_at=DATA_DATE)
+    directory = tmp_path_factory.mktemp("export") / "out"
+    exported = export_site({"public_url": public_url}, directory,
+                           lambda stage, done, total: None, snapshot=snapshot)
+    return StaticSite(public_url, directory, exported, snapshot)
+
+
+NGINX_CONF = """daemon off;
+user {user};
+pid {tmp}/nginx.pid;
+error_log stderr warn;
+worker_processes 2;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {out}/nginx/ldpub-http.conf;
+    server {{
+        listen {host}:{port};
+        root {out}/{site};
+        include {out}/nginx/ldpub-server.conf;
+    }}
+}}
+"""
+
+
+def start_nginx(directory: Path, host: str, port: int, tmp: Path) -> subprocess.Popen:
+    """nginx over an export, in the foreground; ready when it answers. Its workers run as
+    this user (as root, nginx would otherwise switch them to one that cannot read the
+    temporary folders)."""
+    config = tmp / "nginx.conf"
+    config.write_text(NGINX_CONF.format(user=getpass.getuser(), tmp=tmp, out=directory, site=SITE_DIR, host=host,
+                                        port=port))
+    with (tmp / "nginx.log").open("wb") as log:
+        process = subprocess.Popen([NGINX, "-e", "stderr", "-p", str(tmp), "-c", str(config)],
+                                   stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited:\n{(tmp / 'nginx.log').read_text()}")
+        try:
+            requests.get(f"http://{host}:{port}/robots.txt", timeout=2)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"nginx did not answer:\n{(tmp / 'nginx.log').read_text()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def nginx_url(static_site, tmp_path_factory) -> Iterator[str]:
+    """nginx serving the export, as ``http://127.0.0.1:PORT`` (no trailing slash)."""
+    port = int(static_site.public_url.rsplit(":", 1)[1].strip("/"))
+    process = start_nginx(static_site.directory, "127.0.0.1", port,
+                          tmp_path_factory.mktemp("nginx"))
+    yield static_site.public_url.rstrip("/")
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def export_live_url(static_site) -> Iterator[str]:
+    """The live server over the same data, told the same public URL as nginx's."""
+    app = make_app({"public_url": static_site.public_url}, static_site.snapshot)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.extensions["sparql"].close()
