@@ -63,8 +63,15 @@ def test_every_file_is_the_live_bytes(static_site, nginx_url, export_live_url):
         url, headers = item
         with requests.Session() as a, requests.Session() as b:
             ours, live = _both(nginx_url, export_live_url, url, headers, (a, b))
-        if (ours.status_code, ours.headers.get("Content-Type"), ours.content) != \
-                (live.status_code, live.headers.get("Content-Type"), live.content):
+        if live.status_code == 303:  # the home page sends RDF clients to /dataset
+            same = ours.status_code == 303 and \
+                ours.headers["Location"] == live.headers["Location"]
+        elif live.status_code == 406:  # this URL lacks a format of its family
+            same = ours.status_code == 406
+        else:
+            same = (ours.status_code, ours.headers.get("Content-Type"), ours.content) == \
+                (live.status_code, live.headers.get("Content-Type"), live.content)
+        if not same:
             return f"{url} {headers}: nginx {ours.status_code} {ours.headers.get('Content-Type')}"\
                    f" {len(ours.content)} B, live {live.status_code} " \
                    f"{live.headers.get('Content-Type')} {len(live.content)} B"
@@ -72,7 +79,7 @@ def test_every_file_is_the_live_bytes(static_site, nginx_url, export_live_url):
 
     with ThreadPoolExecutor(4) as pool:
         differences = [d for d in pool.map(compare, asked) if d]
-    assert differences == [], f"{len(differences)} of {len(asked)} differ: {differences[:5]}"
+    assert differences == [], f"{len(differences)} of {len(asked)} differ: {differences[:8]}"
 
 
 @pytest.mark.parametrize("accept", [*COMMON_ACCEPTS, *Q_VALUES, ""])
@@ -121,8 +128,9 @@ def test_406_lists_the_formats(nginx_url, export_live_url, url, accept):
     live = requests.get(export_live_url + url, headers={"Accept": accept},
                         allow_redirects=False)
     assert live.status_code == ours.status_code == 406
-    assert ours.content == live.content
     assert ours.headers["Content-Type"] == live.headers["Content-Type"]
+    if not live.headers["Content-Type"].startswith("text/html"):  # a page names its URL
+        assert ours.content == live.content
 
 
 def test_etag_and_304(nginx_url):

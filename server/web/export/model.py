@@ -14,7 +14,7 @@ from server.domain.formats import HTML
 from server.web.export.accept import Rule, accept_rules, language_rules
 from server.web.export.negotiated import FAMILIES, Family
 from server.web.export.routes import FamilyRoute, common_headers, family_routes, media_types
-from server.web.export.site import Site, file_stem
+from server.web.export.site import ERROR_DIR, Site, file_stem
 from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from server.web.views.common import LANGUAGE_COOKIE, LANGUAGE_COOKIE_AGE
 
@@ -26,11 +26,11 @@ _PLACEHOLDER = "LDPUBARG{}"
 
 @dataclass(frozen=True)
 class Redirect:
-    """``/id/…``: the rule's pattern, and the target of each choice with ``{name}`` where
-    a captured argument of the rule goes."""
+    """A family that answers ``303``: the target of each choice, with ``{name}`` where a
+    captured argument of the route goes (None: that choice is served, not redirected)."""
 
     route: FamilyRoute
-    targets: dict[str, str]
+    targets: dict[str, str | None]
     exists: str  # a file that exists when the thing was published, with ``{name}``
 
 
@@ -38,7 +38,7 @@ class Redirect:
 class SiteRules:
     public_url: str
     routes: tuple[FamilyRoute, ...]
-    redirect: Redirect
+    redirects: tuple[Redirect, ...]
     choices: dict[str, list[Rule]]  # family name -> Accept rules
     languages: tuple[str, ...]
     default_language: str
@@ -63,8 +63,9 @@ def site_rules(app: Flask, site: Site, cors_origin: str | None) -> SiteRules:
     routes = tuple(family_routes(app))
     return SiteRules(
         public_url=site.public_url,
-        routes=tuple(route for route in routes if not route.family.redirect),
-        redirect=_redirect(app, site.public_url, next(r for r in routes if r.family.redirect)),
+        routes=routes,
+        redirects=tuple(_redirect(app, site.public_url, route) for route in routes
+                        if route.family.see_other),
         choices={family.name: accept_rules(family.formats, family.default)
                  for family in FAMILIES},
         languages=LANGUAGES,
@@ -76,12 +77,13 @@ def site_rules(app: Flask, site: Site, cors_origin: str | None) -> SiteRules:
         headers=common_headers(cors_origin),
         families=FAMILIES,
         error_families=tuple(name for name in sorted({f.name for f in FAMILIES})
-                             if f"_errors/406.{name}.txt" in site.files),
+                             if f"{ERROR_DIR}/406.{name}.txt" in site.files),
     )
 
 
 def _redirect(app: Flask, public_url: str, route: FamilyRoute) -> Redirect:
-    """Where ``/id/{kind}/{slug}`` sends each choice, from the URL map itself."""
+    """Where a redirecting family sends each choice, from the URL map itself."""
+    family = route.family
     placeholders = {name: _PLACEHOLDER.format(i) for i, name in enumerate(route.captures)}
     with app.test_request_context(base_url=public_url):
         def target(endpoint: str, **extra) -> str:
@@ -90,9 +92,8 @@ def _redirect(app: Flask, public_url: str, route: FamilyRoute) -> Redirect:
                 url = url.replace(placeholder, "{" + name + "}")
             return url
 
-        targets = {fmt.name: (target("resources.page") if fmt is HTML
-                              else target("resources.data", ext=fmt.name))
-                   for fmt in route.family.formats}
-        exists = target("resources.data", ext=route.family.default.name)
+        targets = {fmt.name: ((target(family.page) if family.page else None) if fmt is HTML
+                              else target(family.see_other, ext=fmt.name))
+                   for fmt in family.formats}
+        exists = target(family.see_other, ext=family.default.name) if family.page else ""
     return Redirect(route, targets, exists[len(public_url.rstrip("/")):])
-

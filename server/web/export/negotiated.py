@@ -23,14 +23,23 @@ __all__ = ["Family", "FAMILIES", "family_of", "SKIPPED_ENDPOINTS"]
 
 @dataclass(frozen=True)
 class Family:
-    """URLs negotiated alike: ``formats`` in the views' order, ``default`` for no ``Accept``;
-    ``redirect`` for ``/id/…``, which answers ``303`` to the chosen representation."""
+    """URLs negotiated alike: ``formats`` in the views' order, ``default`` for no ``Accept``.
+
+    ``see_other``: the endpoint a non-HTML choice is sent to (``303``, with the format's
+    extension); ``page``: the endpoint HTML is sent to, None when the URL serves it.
+    """
 
     name: str
     endpoints: tuple[str, ...]
     formats: tuple[Format, ...]
     default: Format
-    redirect: bool = False
+    see_other: str | None = None
+    page: str | None = None
+
+    @property
+    def redirect(self) -> bool:
+        """Every answer is a ``303`` (``/id/…``)."""
+        return self.see_other is not None and self.page is not None
 
     @property
     def has_html(self) -> bool:
@@ -38,11 +47,12 @@ class Family:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("identify", ("resources.identify",), RESOURCE_FORMATS, TURTLE, redirect=True),
+    Family("identify", ("resources.identify",), RESOURCE_FORMATS, TURTLE,
+           see_other="resources.data", page="resources.page"),
     Family("data", ("resources.data",), RDF_FORMATS, TURTLE),
     Family("page", ("resources.page", "resources.values", "search.browse", "search.browse_kind"),
            (HTML,), HTML),
-    Family("home", ("site.home",), HOME_FORMATS, HTML),
+    Family("home", ("site.home",), HOME_FORMATS, HTML, see_other="dataset.void"),
     Family("document", ("dataset.void", "dataset.well_known", "dataset.validation",
                         "releases.releases"), DOCUMENT_FORMATS, TURTLE),
     Family("vocabulary", ("vocab.ontology", "vocab.shapes"), VOCABULARY_FORMATS, TURTLE),

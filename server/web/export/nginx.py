@@ -13,8 +13,8 @@ import re
 
 from server.web.export.accept import NONE, Rule
 from server.web.export.model import NOT_ACCEPTABLE, SiteRules
-from server.web.export.site import ERROR_DIR
-from server.web.export.routes import DATA_VARY, HTML_VARY, MAX_AGE
+from server.web.export.site import ERROR_DIR, ERROR_TYPES
+from server.web.export.routes import DATA_VARY, HTML_VARY, MAX_AGE, family_types
 
 __all__ = ["nginx_files"]
 
@@ -72,8 +72,7 @@ def _http(rules: SiteRules) -> str:
         "",
         "# The family of a URL without extension: how it is negotiated.",
         _map("$uri", "ldpub_family",
-             [(_regex("~" + route.pattern), route.family.name)
-              for route in (rules.redirect.route, *rules.routes)]
+             [(_regex("~" + route.pattern), route.family.name) for route in rules.routes]
              + [(_regex(r"~\.html$"), "htmlfile")], default='""'),
     ]
     for family in rules.families:
@@ -116,10 +115,10 @@ def _http(rules: SiteRules) -> str:
         "\n# Errors: HTML, JSON or plain text, as the client accepts.",
         _map("$http_accept", "ldpub_error_type", _error_entries(), default="txt"),
         "\n# The Link header of each URL, as the live server sent it.",
-        _map("$uri$ldpub_query", "ldpub_link",
+        _map("$ldpub_url$ldpub_query", "ldpub_link",
              [(_quote("/" + stem if stem != "index" else "/"), _quote(link))
               for stem, link in rules.links.items()], default='""'),
-        _redirect_map(rules),
+        *_redirect_maps(rules),
     ]
     return "\n".join(parts) + "\n"
 
@@ -129,16 +128,34 @@ def _error_entries() -> list[tuple[str, str]]:
             (_regex(r"~*application/json"), "json")]
 
 
-def _redirect_map(rules: SiteRules) -> str:
-    redirect = rules.redirect
-    entries = []
-    for name, target in redirect.targets.items():
-        for capture in redirect.route.captures:
-            target = target.replace("{" + capture + "}", f"$ldpub_{capture}")
-        entries.append((name, _quote(target)))
-    return ("\n# Where /id/… sends each choice (303 See Other).\n"
-            + _map(f"$ldpub_choice_{redirect.route.family.name}", "ldpub_location", entries,
-                   default='""'))
+def _redirect_maps(rules: SiteRules) -> list[str]:
+    """Where each redirecting family sends each choice (303 See Other), and the file that
+    must exist before a URL of a family is answered at all (else 404, before any 406)."""
+    maps = []
+    for redirect in rules.redirects:
+        entries = []
+        for name, target in redirect.targets.items():
+            if target is None:
+                continue
+            for capture in redirect.route.captures:
+                target = target.replace("{" + capture + "}", f"$ldpub_{capture}")
+            entries.append((name, _quote(target)))
+        family = redirect.route.family.name
+        maps.append(f"\n# Where {family} URLs send each choice (303 See Other).\n"
+                    + _map(f"$ldpub_choice_{family}", f"ldpub_location_{family}", entries,
+                           default='""'))
+    maps.append(_map("$ldpub_family", "ldpub_see_other",
+                     [(r.route.family.name, f"$ldpub_location_{r.route.family.name}")
+                      for r in rules.redirects if not r.route.family.redirect],
+                     default='""'))
+    exists = [(f.name, _quote("$ldpub_stem$ldpub_query."
+                              + rules.suffix(f.default.name, rules.default_language)))
+              for f in rules.families if not f.redirect]
+    maps.append(_map("$ldpub_family", "ldpub_exists",
+                     [*exists, ("htmlfile", _quote("$ldpub_stem$ldpub_query."
+                                                   + rules.suffix("html", rules.default_language)))],
+                     default="$uri"))
+    return maps
 
 
 def _headers(rules: SiteRules, *extra: tuple[str, str]) -> list[str]:
@@ -155,15 +172,16 @@ def _named(pattern: str, captures: tuple[str, ...]) -> str:
 
 def _server(rules: SiteRules) -> str:
     types = "\n".join(f"    {media} {suffix};" for suffix, media in rules.media_types.items())
-    charset_types = " ".join(sorted({m for m in rules.media_types.values()
-                                     if m not in ("application/gzip", "text/html")}))
-    redirect = rules.redirect
+    every_type = {*rules.media_types.values(),
+                  *(m for route in rules.routes for m in family_types(route.family).values())}
+    charset_types = " ".join(sorted(every_type - {"application/gzip", "text/html"}))
+    redirect = next(r for r in rules.redirects if r.route.family.redirect)
     exists = redirect.exists
     for capture in redirect.route.captures:
         exists = exists.replace("{" + capture + "}", f"$ldpub_{capture}")
     errors = [f"    error_page 404 /{ERROR_DIR}/404.$ldpub_error_type;",
-              f"    error_page 406 /{ERROR_DIR}/406.$ldpub_family.txt;"]
-    common = ("Vary", "$ldpub_vary"), ("Link", "$ldpub_link")
+              f"    error_page 406 /{ERROR_DIR}/406.$ldpub_family.$ldpub_error_type;"]
+    error_types = "\n".join(f"        {media} {ext};" for ext, media in ERROR_TYPES)
     lines = [
         "# Generated by `ldpub export`: include in a `server` block whose `root` is the",
         "# export's site/ folder; the maps it uses are in "
@@ -181,29 +199,52 @@ def _server(rules: SiteRules) -> str:
         "",
         f"location ^~ /{ERROR_DIR}/ {{",
         "    internal;",
+        "    types {",
+        error_types,
+        "    }",
+        "    charset_types text/html text/plain;  # application/json without a charset",
         *_headers(rules, ("Vary", "Accept")),
         "}",
         "",
         "# /id/…: 303 See Other to the page or the data, by Accept; 404 for what was never",
         "# published; 406 when nothing fits.",
         f"location ~ {_regex(_named(redirect.route.pattern, redirect.route.captures))} {{",
+        "    set $ldpub_url $uri;",
         *errors,
         f"    if (!-f $document_root{exists}) {{ return 404; }}",
         f"    if ($ldpub_choice_{redirect.route.family.name} = {NOT_ACCEPTABLE}) "
         "{ return 406; }",
         *_headers(rules, ("Vary", DATA_VARY if not redirect.route.family.has_html
                           else "Accept"), ("Link", "$ldpub_link")),
-        "    return 303 $ldpub_location;",
+        f"    return 303 $ldpub_location_{redirect.route.family.name};",
         "}",
         "",
-        "# Everything else: the file itself (an extension names one format), else the",
-        "# representation the family's rules choose.",
-        "location / {",
-        *errors,
-        f"    if ($ldpub_choice = {NOT_ACCEPTABLE}) {{ return 406; }}",
-        *_headers(rules, *common, ("Content-Language", "$ldpub_content_language"),
-                  ("Set-Cookie", "$ldpub_cookie")),
-        "    try_files $uri $ldpub_stem$ldpub_query.$ldpub_suffix =404;",
-        "}",
     ]
+    for route in rules.routes:
+        types = family_types(route.family)
+        if types:
+            lines += ["", f"# {route.family.name}: its own types for its suffixes.",
+                      f"location ~ {_regex(route.pattern[:-1] + r'(?:[.][a-z]+)?$')} {{",
+                      "    types {", *(f"        {m} {ext};"
+                                  for ext, m in {**rules.media_types, **types}.items()),
+                      "    }", *_serving(rules, errors), "}"]
+    lines += ["", "# Everything else: the file itself (an extension names one format), else the",
+              "# representation the family's rules choose.",
+              "location / {", *_serving(rules, errors), "}"]
     return "\n".join(lines) + "\n"
+
+
+def _serving(rules: SiteRules, errors: list[str]) -> list[str]:
+    """A location that serves the export: 404, 406, 303, then the file."""
+    return [
+        "    set $ldpub_url $uri;  # try_files changes $uri to the file it found",
+        *errors,
+        "    if (!-f $document_root$ldpub_exists) { return 404; }",
+        f"    if ($ldpub_choice = {NOT_ACCEPTABLE}) {{ return 406; }}",
+        '    if ($ldpub_see_other != "") { return 303 $ldpub_see_other; }',
+        *_headers(rules, ("Vary", "$ldpub_vary"), ("Link", "$ldpub_link"),
+                  ("Content-Language", "$ldpub_content_language"),
+                  ("Set-Cookie", "$ldpub_cookie")),
+        "    # the URL exists (checked above) but not in this format (a SELECT query as Turtle)",
+        "    try_files $uri $ldpub_stem$ldpub_query.$ldpub_suffix =406;",
+    ]

@@ -16,7 +16,7 @@ from server.web.export.negotiated import FAMILIES, Family
 from server.web.security import SECURITY_HEADERS
 from server.web.views import EXPOSED_HEADERS
 
-__all__ = ["FamilyRoute", "family_routes", "media_types", "common_headers",
+__all__ = ["FamilyRoute", "family_routes", "media_types", "family_types", "common_headers",
            "MAX_AGE", "HTML_VARY", "DATA_VARY"]
 
 # The live server's choices for a representation of the current data (``http``, ``views``).
@@ -60,13 +60,19 @@ def _rule_pattern(app: Flask, rule: str) -> tuple[str, tuple[str, ...]]:
 
 
 def media_types() -> dict[str, str]:
-    """File suffix -> media type, from the registry (its first format of each name)."""
-    table: dict[str, str] = {}
+    """File suffix -> media type: the site's plain files (``sitemap.xml``), then the
+    registry (its first format of each name)."""
+    table = dict(OTHER_TYPES)
     for fmt in FORMATS:
         table.setdefault(fmt.name, fmt.media_type)
-    for suffix, media in OTHER_TYPES:
-        table.setdefault(suffix, media)
     return table
+
+
+def family_types(family: Family) -> dict[str, str]:
+    """The suffixes whose type differs for this family (SPARQL results as ``.json``)."""
+    common = media_types()
+    return {fmt.name: fmt.media_type for fmt in family.formats
+            if common.get(fmt.name) != fmt.media_type}
 
 
 def common_headers(cors_origin: str | None) -> dict[str, str]:

@@ -230,9 +230,10 @@ class _Walker:
             response = self.get("/.ldpub-missing", media)
             self.site.add_file(f"{ERROR_DIR}/404.{ext}", response.get_data())
         for name, url in sorted(self.families.items()):
-            response = self.get(url, NOTHING_ACCEPTABLE)
-            if response.status_code == 406:
-                self.site.add_file(f"{ERROR_DIR}/406.{name}.txt", response.get_data())
+            for ext, media in ERROR_TYPES:
+                response = self.get(url, media if ext != "txt" else NOTHING_ACCEPTABLE)
+                if response.status_code == 406:
+                    self.site.add_file(f"{ERROR_DIR}/406.{name}.{ext}", response.get_data())
 
 
 def _link_targets(header: str | None) -> Iterator[tuple[str, dict[str, str]]]:
