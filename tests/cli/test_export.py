@@ -1,0 +1,69 @@
+"""``ldpub export``: the site as files, the same bytes for the same release."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from server.runtime.cli import cli
+from tests.conftest import TINY, TINY_BASE, dataset_config
+
+PUBLIC = "https://data.example.org/"
+
+
+def _options(releases: Path) -> list[str]:
+    config = {**dataset_config(TINY, TINY_BASE), "release_dir": str(releases)}
+    return [f"--{name.replace('_', '-')}={value}" for name, value in config.items()]
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_two_exports_of_one_release_are_the_same_bytes(tmp_path):
+    runner = CliRunner()
+    options = _options(tmp_path / "releases")
+    assert runner.invoke(cli, ["release", *options]).exit_code == 0
+    first = runner.invoke(cli, ["export", str(tmp_path / "a"), f"--public-url={PUBLIC}",
+                                *options])
+    assert first.exit_code == 0, first.output
+    assert "by release" in first.output
+    second = runner.invoke(cli, ["export", str(tmp_path / "b"), f"--public-url={PUBLIC}",
+                                *options])
+    assert second.exit_code == 0, second.output
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert a == b
+    # the site's parts, each in its files: pages in both languages, every format,
+    # the dumps, the feed, the releases, the rules of each server
+    names = set(a)
+    for expected in ("site/index.en.html", "site/index.fr.html", "site/dataset.ttl",
+                     "site/sitemap.xml", "site/robots.txt", "site/changes.jsonld",
+                     "site/releases.ttl", "site/ontology.rdf", "site/shapes.nq",
+                     "site/static/style.css", "nginx/ldpub-http.conf",
+                     "nginx/ldpub-server.conf"):
+        assert expected in names, expected
+    assert any(name.startswith("site/releases/") and name.endswith(".trig.gz")
+               for name in names)
+    assert any(name.startswith("site/dumps/") for name in names)
+    assert any(name.startswith("site/page/") and name.endswith(".fr.html") for name in names)
+    assert any(name.startswith("site/data/") and name.endswith(".jsonld") for name in names)
+    # written with the public URL, never the test client's address
+    home = (tmp_path / "a" / "site" / "index.en.html").read_text()
+    assert PUBLIC in home and "localhost" not in home
+
+
+def test_export_needs_a_public_url_and_an_empty_folder(tmp_path):
+    runner = CliRunner()
+    options = _options(tmp_path / "releases")
+    no_url = runner.invoke(cli, ["export", str(tmp_path / "out"), *options],
+                           env={"LDPUB_PUBLIC_URL": ""})
+    assert no_url.exit_code == 2 and "public URL" in no_url.output
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "notes.txt").write_text("mine")
+    refused = runner.invoke(cli, ["export", str(occupied), f"--public-url={PUBLIC}", *options])
+    assert refused.exit_code == 2 and "not empty" in refused.output
+    assert (occupied / "notes.txt").read_text() == "mine"
