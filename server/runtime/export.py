@@ -22,6 +22,7 @@ from server.domain.loading import Snapshot
 from server.domain.releases import read_releases
 from server.runtime.settings import Settings
 from server.store.registry import open_snapshot, release_root
+from server.web.export.apache import apache_files
 from server.web.export.model import site_rules
 from server.web.export.nginx import nginx_files
 from server.web.export.site import Progress, crawl
@@ -30,7 +31,7 @@ __all__ = ["export_site", "pinned", "Exported", "ExportRefused", "SITE_DIR", "MA
 
 SITE_DIR = "site"
 MARKER = ".ldpub-export"
-RULES: tuple[Callable, ...] = (nginx_files,)
+RULES: tuple[Callable, ...] = (nginx_files, apache_files)
 
 
 class ExportRefused(ValueError):

@@ -135,3 +135,61 @@ def export_live_url(static_site) -> Iterator[str]:
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["sparql"].close()
+
+
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+APACHE_CONF = """ServerRoot {tmp}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {tmp}/httpd.pid
+ErrorLog {tmp}/error.log
+{modules}
+TypesConfig /dev/null
+User {user}
+Group {group}
+DocumentRoot {root}
+<Directory {root}>
+    AllowOverride All
+    Require all granted
+</Directory>
+"""
+
+
+@pytest.fixture(scope="session")
+def apache_url(static_site, tmp_path_factory) -> Iterator[str]:
+    """Debian's Apache over a copy of the export (its workers cannot run as root, so the
+    copy is readable by all), serving the generated ``.htaccess``; the public URL stays
+    nginx's, so the ``Location`` of a 303 is nginx's address."""
+    if not Path(APACHE).exists():
+        pytest.skip("apache2 is absent (apt-get install apache2)")
+    import grp
+    import os
+    import pwd
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="ldpub-apache-"))
+    root = tmp / "site"
+    shutil.copytree(static_site.directory / SITE_DIR, root)
+    for path in [tmp, *tmp.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    user = "www-data" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    modules = "\n".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so"
+                        for name in ("mpm_event", "authz_core", "mime", "rewrite", "headers",
+                                     "dir", "env"))
+    port = free_port()
+    config = tmp / "httpd.conf"
+    config.write_text(APACHE_CONF.format(tmp=tmp, port=port, root=root, modules=modules,
+                                         user=user, group=grp.getgrgid(os.getegid()).gr_name
+                                         if os.geteuid() != 0 else "www-data"))
+    subprocess.run([APACHE, "-f", str(config), "-k", "start"], check=True, timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    subprocess.run([APACHE, "-f", str(config), "-k", "stop"], timeout=30)
+    shutil.rmtree(tmp, ignore_errors=True)
