@@ -1,7 +1,7 @@
 """``ldpub export DIR``: the site as files, and the web-server rules that serve them.
 
 ``DIR/site/`` holds the files (the document root), with Apache's ``.htaccess``;
-``DIR/nginx/`` the nginx includes; ``DIR/Caddyfile`` Caddy's. An export is of one data
+``DIR/nginx/`` the nginx includes; ``DIR/Caddyfile.ldpub`` Caddy's. An export is of one data
 version at one public URL: its dates are the release's (``ldpub release``), or
 ``SOURCE_DATE_EPOCH``'s (the reproducible-builds convention), so two exports of one
 release are the same bytes.
@@ -23,6 +23,7 @@ from server.domain.releases import read_releases
 from server.runtime.settings import Settings
 from server.store.registry import open_snapshot, release_root
 from server.web.export.apache import apache_files
+from server.web.export.caddy import caddy_files
 from server.web.export.model import site_rules
 from server.web.export.nginx import nginx_files
 from server.web.export.site import Progress, crawl
@@ -31,7 +32,7 @@ __all__ = ["export_site", "pinned", "Exported", "ExportRefused", "SITE_DIR", "MA
 
 SITE_DIR = "site"
 MARKER = ".ldpub-export"
-RULES: tuple[Callable, ...] = (nginx_files, apache_files)
+RULES: tuple[Callable, ...] = (nginx_files, apache_files, caddy_files)
 
 
 class ExportRefused(ValueError):

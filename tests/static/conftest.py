@@ -193,3 +193,44 @@ def apache_url(static_site, tmp_path_factory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     subprocess.run([APACHE, "-f", str(config), "-k", "stop"], timeout=30)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+CADDY = shutil.which("caddy") or "/usr/bin/caddy"
+CADDY_CONF = """{{
+    admin off
+    auto_https off
+}}
+http://127.0.0.1:{port} {{
+    root * {out}/{site}
+    import {out}/Caddyfile.ldpub
+}}
+"""
+
+
+@pytest.fixture(scope="session")
+def caddy_url(static_site, tmp_path_factory) -> Iterator[str]:
+    """Caddy over the export with the generated ``Caddyfile.ldpub`` (the public URL stays
+    nginx's, so the ``Location`` of a 303 is nginx's address)."""
+    if not Path(CADDY).exists():
+        pytest.skip("caddy is absent (apt-get install caddy)")
+    tmp = tmp_path_factory.mktemp("caddy")
+    port = free_port()
+    config = tmp / "Caddyfile"
+    config.write_text(CADDY_CONF.format(port=port, out=static_site.directory, site=SITE_DIR))
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "XDG_DATA_HOME": str(tmp),
+                   "XDG_CONFIG_HOME": str(tmp)}
+    with (tmp / "caddy.log").open("wb") as log:
+        process = subprocess.Popen([CADDY, "run", "--config", str(config), "--adapter",
+                                    "caddyfile"], stdout=log, stderr=subprocess.STDOUT,
+                                   env=environment)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"caddy exited:\n{(tmp / 'caddy.log').read_text()}")
+        try:
+            requests.get(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    stop(process)

@@ -66,7 +66,8 @@ COMMON_ACCEPTS: tuple[str, ...] = (
     "text/html;q=0.9, text/turtle",
 )
 
-_PARAM = r";\s*(?!q\s*=)[^,;]*"
+# a parameter other than q (written without look-around, which RE2 - Caddy's - lacks)
+_PARAM = r";\s*(?:[^q,;\s][^,;]*|q[^,;=\s][^,;]*)"
 _TIERS: tuple[tuple[str, str], ...] = (
     ("1", r"(?:;\s*q\s*=\s*1(?:\.0{0,3})?\s*(?:" + _PARAM + r")*)?"),
     *((f"0.{d}", r";\s*q\s*=\s*0?\." + str(d) + r"[0-9]{0,2}\s*(?:" + _PARAM + r")*")
@@ -95,9 +96,13 @@ def decide(header: str, formats: Sequence[Format], default: Format) -> str:
         return NONE
 
 
-def accept_rules(formats: Sequence[Format], default: Format) -> list[Rule]:
-    """Exact rules for the common headers, then the tiered patterns, for one family."""
-    return [*_exact_rules(formats, default), *_tier_rules(formats)]
+def accept_rules(formats: Sequence[Format], default: Format, *,
+                 look_around: bool = True) -> list[Rule]:
+    """Exact rules for the common headers, then the tiered patterns, for one family.
+
+    Without ``look_around`` (RE2), a wildcard gives the first format even when the
+    header refuses it with ``q=0`` (``text/turtle;q=0, */*``)."""
+    return [*_exact_rules(formats, default), *_tier_rules(formats, look_around)]
 
 
 def _headers() -> Iterator[str]:
@@ -126,19 +131,22 @@ def _not_refused(fmt: Format) -> str:
     return r"^(?!.*" + _element(fmt.media_type, _REFUSED) + ")"
 
 
-def _tier_rules(formats: Sequence[Format]) -> Iterator[Rule]:
+def _tier_rules(formats: Sequence[Format], look_around: bool) -> Iterator[Rule]:
+    def not_refused(fmt: Format) -> str:
+        return _not_refused(fmt) if look_around else ""
+
     offered = [(fmt, media) for fmt in formats for media in fmt.media_types]
     main_types = list(dict.fromkeys(media.split("/")[0] for _, media in offered))
     for _, quality in _TIERS:
         for fmt, media in offered:
-            yield Rule(_not_refused(fmt) + ".*" + _element(media, quality), fmt.name)
+            yield Rule(not_refused(fmt) + ".*" + _element(media, quality), fmt.name)
         for main in main_types:
             for fmt in formats:
                 if any(m.split("/")[0] == main for m in fmt.media_types):
-                    yield Rule(_not_refused(fmt) + ".*" + _element(main + "/*", quality),
+                    yield Rule(not_refused(fmt) + ".*" + _element(main + "/*", quality),
                                fmt.name)
         for fmt in formats:
-            yield Rule(_not_refused(fmt) + ".*" + _element("*/*", quality), fmt.name)
+            yield Rule(not_refused(fmt) + ".*" + _element("*/*", quality), fmt.name)
     yield Rule(".*", NONE)
 
 

@@ -1,7 +1,8 @@
-"""The generated ``.htaccess`` behind Debian's Apache: the core of DESIGN §3.
+"""The generated rules behind Debian's Apache (``.htaccess``) and Caddy (``Caddyfile``):
+the core of DESIGN §3.
 
-Apache carries fewer headers than nginx (no per-URL ``Link``, no language cookie, plain
-error bodies: see ``server.web.export.apache``); what it carries must answer as live.
+They carry less than nginx's (see ``server.web.export.apache`` and ``caddy``); what they
+carry must answer as live.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ import pytest
 import requests
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
+
+
+@pytest.fixture(params=["apache", "caddy"])
+def server_url(request):
+    return request.getfixturevalue(f"{request.param}_url")
 
 RESOURCE = "/id/organization/cci-paris-ile-de-france"
 DATA = "/data/organization/cci-paris-ile-de-france"
@@ -20,8 +26,8 @@ PAGE = "/page/organization/cci-paris-ile-de-france"
                                     "application/ld+json;q=0.5, text/turtle;q=0.4",
                                     "text/html,application/xhtml+xml,application/xml;q=0.9,"
                                     "*/*;q=0.8", "image/png"])
-def test_303_by_accept(apache_url, export_live_url, accept):
-    ours = requests.get(apache_url + RESOURCE, headers={"Accept": accept},
+def test_303_by_accept(server_url, export_live_url, accept):
+    ours = requests.get(server_url + RESOURCE, headers={"Accept": accept},
                         allow_redirects=False)
     live = requests.get(export_live_url + RESOURCE, headers={"Accept": accept},
                         allow_redirects=False)
@@ -39,8 +45,8 @@ def test_303_by_accept(apache_url, export_live_url, accept):
     ("/dataset", {"Accept": "text/turtle"}),
     ("/", {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.9"}),
 ])
-def test_the_live_bytes(apache_url, export_live_url, url, headers):
-    ours = requests.get(apache_url + url, headers=headers)
+def test_the_live_bytes(server_url, export_live_url, url, headers):
+    ours = requests.get(server_url + url, headers=headers)
     live = requests.get(export_live_url + url, headers=headers)
     assert ours.status_code == live.status_code == 200
     assert ours.headers["Content-Type"] == live.headers["Content-Type"]
@@ -53,13 +59,13 @@ def test_the_live_bytes(apache_url, export_live_url, url, headers):
     (DATA, "image/png", 406),
     (PAGE, "application/json", 406),
 ])
-def test_404_and_406(apache_url, url, accept, status):
-    assert requests.get(apache_url + url, headers={"Accept": accept},
+def test_404_and_406(server_url, url, accept, status):
+    assert requests.get(server_url + url, headers={"Accept": accept},
                         allow_redirects=False).status_code == status
 
 
-def test_etag_and_304(apache_url):
-    first = requests.get(apache_url + DATA + ".ttl")
-    again = requests.get(apache_url + DATA + ".ttl",
+def test_etag_and_304(server_url):
+    first = requests.get(server_url + DATA + ".ttl")
+    again = requests.get(server_url + DATA + ".ttl",
                          headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
