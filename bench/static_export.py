@@ -18,7 +18,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -29,33 +28,11 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from tests.conftest import load_module  # noqa: E402
+from tests.conftest import load_module
 
 pages = load_module("ldpub_bench_http_pages", REPOSITORY / "bench" / "http_pages.py")
+served = load_module("ldpub_static_servers", REPOSITORY / "tests" / "static" / "conftest.py")
 
-NGINX_CONF = """daemon off;
-user {user};
-worker_processes 2;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    keepalive_requests 1000000;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {out}/nginx/ldpub-http.conf;
-    server {{
-        listen 127.0.0.1:{port};
-        root {out}/site;
-        include {out}/nginx/ldpub-server.conf;
-    }}
-}}
-"""
 
 
 def main() -> None:
@@ -82,11 +59,7 @@ def main() -> None:
     files = [p for p in (tmp / "out" / "site").rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
 
-    config = tmp / "nginx.conf"
-    config.write_text(NGINX_CONF.format(user=os.environ.get("USER") or "root", tmp=tmp,
-                                        out=tmp / "out", port=nginx_port))
-    nginx = subprocess.Popen(["nginx", "-e", "stderr", "-p", str(tmp), "-c", str(config)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    nginx = served.start_nginx(tmp / "out", "127.0.0.1", nginx_port, tmp)
     live = subprocess.Popen([*ldpub, "serve", "--port", str(live_port), "--workers",
                              str(options.workers), "--threads", str(options.threads),
                              "--no-access-log", f"--public-url={public}",
@@ -95,7 +68,6 @@ def main() -> None:
     try:
         static, base = public.rstrip("/"), f"http://127.0.0.1:{live_port}"
         pages.wait_for(base + "/healthz", live)
-        pages.wait_for(static + "/robots.txt", nginx)
         targets = {"HTML page": (options.page, "text/html"),
                    "Turtle description": (options.data, "text/turtle")}
         rows = []

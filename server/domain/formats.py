@@ -19,23 +19,23 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 __all__ = [
-    "Format",
     "FORMATS",
     "HTML",
-    "TURTLE",
-    "JSONLD",
     "JSON",
+    "JSONLD",
     "RDF_FORMATS",
     "RESULT_FORMATS",
-    "by_name",
+    "TURTLE",
+    "Format",
+    "Unserializable",
     "by_extension",
-    "lenient_name",
-    "format_iri",
+    "by_name",
+    "checked_statements",
     "file_type_iri",
+    "format_iri",
+    "lenient_name",
     "serialize_quads",
     "serialize_results",
-    "checked_statements",
-    "Unserializable",
 ]
 
 Family = Literal["html", "graph", "dataset", "results", "json"]

@@ -44,32 +44,32 @@ SETTING_OPTIONS = (
     ("--shapes-dir", "shapes_dir", "Folder of SHACL shapes [LDPUB_SHAPES_DIR]."),
     ("--base-iri", "base_iri", "Base of the IRIs the data mints [LDPUB_BASE_IRI]."),
     ("--public-url", "public_url", "This server's public URL behind a proxy [LDPUB_PUBLIC_URL]."),
-    ("--allowed-hosts", "allowed_hosts", "Host names this server answers for without a public "
+    ("--allowed-hosts", "allowed_hosts", ("Host names this server answers for without a public "
                                          "URL, besides its address and localhost, "
-                                         "comma-separated [LDPUB_ALLOWED_HOSTS]."),
-    ("--store", "store", "Where the data is kept: memory, oxigraph:DIR (filled by `ldpub load`) "
-                         "or sparql+http://host/path [LDPUB_STORE]."),
+                                         "comma-separated [LDPUB_ALLOWED_HOSTS].")),
+    ("--store", "store", ("Where the data is kept: memory, oxigraph:DIR (filled by `ldpub load`) "
+                         "or sparql+http://host/path [LDPUB_STORE].")),
     ("--query-timeout", "query_timeout", "SPARQL time limit, seconds [LDPUB_QUERY_TIMEOUT]."),
     ("--result-limit", "result_limit", "Most SPARQL results returned [LDPUB_RESULT_LIMIT]."),
     ("--cors-origin", "cors_origin", "Access-Control-Allow-Origin for reads [LDPUB_CORS_ORIGIN]."),
     ("--log-level", "log_level", "DEBUG, INFO, WARNING or ERROR [LDPUB_LOG_LEVEL]."),
     ("--dump-dir", "dump_dir", "Where dumps are written once per data version [LDPUB_DUMP_DIR]."),
-    ("--licence", "licence", "IRI of the data's licence, for the dataset description "
-                             "[LDPUB_LICENCE]."),
+    ("--licence", "licence", ("IRI of the data's licence, for the dataset description "
+                             "[LDPUB_LICENCE].")),
     ("--queries-dir", "queries_dir", "Example SPARQL queries (*.rq) [LDPUB_QUERIES_DIR]."),
     ("--service-hosts", "service_hosts",
      "Hosts SPARQL SERVICE may call, comma-separated; none by default [LDPUB_SERVICE_HOSTS]."),
     ("--max-concurrent-queries", "max_concurrent_queries",
      "SPARQL queries run at once per server process [LDPUB_MAX_CONCURRENT_QUERIES]."),
     ("--query-memory-mb", "query_memory_mb",
-     "Memory one SPARQL query may take, MiB; default: the machine's memory / (4 x query "
-     "slots) [LDPUB_QUERY_MEMORY_MB]."),
+     ("Memory one SPARQL query may take, MiB; default: the machine's memory / (4 x query "
+     "slots) [LDPUB_QUERY_MEMORY_MB].")),
     ("--max-query-bytes", "max_query_bytes",
      "Largest SPARQL query or request body, bytes [LDPUB_MAX_QUERY_BYTES]."),
-    ("--release-dir", "release_dir", "Where releases are kept (default: beside an on-disk "
-                                     "store) [LDPUB_RELEASE_DIR]."),
-    ("--validator", "validator", "SHACL engine: pyshacl (the reference), turbo (native, for "
-                                 "millions of statements) or auto (by size) [LDPUB_VALIDATOR]."),
+    ("--release-dir", "release_dir", ("Where releases are kept (default: beside an on-disk "
+                                     "store) [LDPUB_RELEASE_DIR].")),
+    ("--validator", "validator", ("SHACL engine: pyshacl (the reference), turbo (native, for "
+                                 "millions of statements) or auto (by size) [LDPUB_VALIDATOR].")),
 )
 
 
@@ -248,11 +248,12 @@ def export(ctx: click.Context, directory: Path) -> None:
                f"by {done.dated_by}")
 
 
+EXPORT_STAGES = {"load": "loading the data", "pages": "asking the app for every URL",
+                 "files": "dating the files"}
+
+
 class _Progress:
     """Stages and counts: a bar on a terminal, a log line now and then otherwise."""
-
-    STAGES = {"load": "loading the data", "pages": "asking the app for every URL",
-              "files": "writing files"}
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
@@ -265,7 +266,7 @@ class _Progress:
             self.close()
             self.stage = stage
             if self.tty:
-                self.bar = click.progressbar(length=total, label=self.STAGES.get(stage, stage),
+                self.bar = click.progressbar(length=total, label=EXPORT_STAGES.get(stage, stage),
                                              file=sys.stderr, show_pos=True)
                 self.bar.__enter__()
         if self.bar is not None:
@@ -273,7 +274,7 @@ class _Progress:
             self.bar.update(done - self.bar.pos)
         elif done == total or time.monotonic() - self.logged > 5:
             self.logged = time.monotonic()
-            click.echo(f"{self.STAGES.get(stage, stage)}: {done}/{total}", err=True)
+            click.echo(f"{EXPORT_STAGES.get(stage, stage)}: {done}/{total}", err=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -28,7 +28,7 @@ from server.web.export.model import site_rules
 from server.web.export.nginx import nginx_files
 from server.web.export.site import Progress, crawl
 
-__all__ = ["export_site", "pinned", "Exported", "ExportRefused", "SITE_DIR", "MARKER"]
+__all__ = ["MARKER", "SITE_DIR", "ExportRefused", "Exported", "export_site", "pinned"]
 
 SITE_DIR = "site"
 MARKER = ".ldpub-export"

@@ -87,22 +87,29 @@ def start_nginx(directory: Path, host: str, port: int, tmp: Path) -> subprocess.
     this user (as root, nginx would otherwise switch them to one that cannot read the
     temporary folders)."""
     config = tmp / "nginx.conf"
-    config.write_text(NGINX_CONF.format(user=getpass.getuser(), tmp=tmp, out=directory, site=SITE_DIR, host=host,
-                                        port=port))
+    config.write_text(NGINX_CONF.format(user=getpass.getuser(), tmp=tmp, out=directory,
+                                        site=SITE_DIR, host=host, port=port))
     with (tmp / "nginx.log").open("wb") as log:
         process = subprocess.Popen([NGINX, "-e", "stderr", "-p", str(tmp), "-c", str(config)],
                                    stdout=log, stderr=subprocess.STDOUT)
+    wait_until_answers(f"http://{host}:{port}", process, tmp / "nginx.log")
+    return process
+
+
+def wait_until_answers(url: str, process: subprocess.Popen | None, log: Path) -> None:
+    """Until ``url`` answers anything; the log tells why when the server never does."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited:\n{(tmp / 'nginx.log').read_text()}")
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()}")
         try:
-            requests.get(f"http://{host}:{port}/robots.txt", timeout=2)
-            return process
+            requests.get(url + "/robots.txt", timeout=2)
+            return
         except requests.ConnectionError:
             time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"nginx did not answer:\n{(tmp / 'nginx.log').read_text()}")
+    if process is not None:
+        process.kill()
+    raise RuntimeError(f"the server did not answer:\n{log.read_text()}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -183,13 +190,7 @@ def apache_url(static_site, tmp_path_factory) -> Iterator[str]:
                                          user=user, group=grp.getgrgid(os.getegid()).gr_name
                                          if os.geteuid() != 0 else "www-data"))
     subprocess.run([APACHE, "-f", str(config), "-k", "start"], check=True, timeout=30)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
+    wait_until_answers(f"http://127.0.0.1:{port}", None, tmp / "error.log")
     yield f"http://127.0.0.1:{port}"
     subprocess.run([APACHE, "-f", str(config), "-k", "stop"], timeout=30)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -223,14 +224,6 @@ def caddy_url(static_site, tmp_path_factory) -> Iterator[str]:
         process = subprocess.Popen([CADDY, "run", "--config", str(config), "--adapter",
                                     "caddyfile"], stdout=log, stderr=subprocess.STDOUT,
                                    env=environment)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"caddy exited:\n{(tmp / 'caddy.log').read_text()}")
-        try:
-            requests.get(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
+    wait_until_answers(f"http://127.0.0.1:{port}", process, tmp / "caddy.log")
     yield f"http://127.0.0.1:{port}"
     stop(process)

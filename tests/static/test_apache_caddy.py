@@ -24,8 +24,8 @@ PAGE = "/page/organization/cci-paris-ile-de-france"
 
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle", "*/*",
                                     "application/ld+json;q=0.5, text/turtle;q=0.4",
-                                    "text/html,application/xhtml+xml,application/xml;q=0.9,"
-                                    "*/*;q=0.8", "image/png"])
+                                    ("text/html,application/xhtml+xml,application/xml;q=0.9,"
+                                    "*/*;q=0.8"), "image/png"])
 def test_303_by_accept(server_url, export_live_url, accept):
     ours = requests.get(server_url + RESOURCE, headers={"Accept": accept},
                         allow_redirects=False)

@@ -30,7 +30,7 @@ from server.domain.formats import FORMATS, Format
 from server.web.errors import NotAcceptable
 from server.web.negotiation import negotiate, pick_language
 
-__all__ = ["Rule", "COMMON_ACCEPTS", "accept_rules", "language_rules", "decide", "NONE"]
+__all__ = ["COMMON_ACCEPTS", "NONE", "Rule", "accept_rules", "decide", "language_rules"]
 
 NONE = ""  # nothing acceptable: 406
 
@@ -38,11 +38,11 @@ NONE = ""  # nothing acceptable: 406
 COMMON_ACCEPTS: tuple[str, ...] = (
     "*/*",
     # Chromium, Firefox, Safari
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
-    "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+    "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"),
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/png,"
-    "image/svg+xml,*/*;q=0.8",
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/png,"
+    "image/svg+xml,*/*;q=0.8"),
     "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     # rdflib's URL reader by format
     "application/rdf+xml, */*;q=0.1",
@@ -53,8 +53,8 @@ COMMON_ACCEPTS: tuple[str, ...] = (
     "application/n-quads, */*;q=0.1",
     "text/n3, */*;q=0.1",
     # Jena RIOT, the LOD crawlers (LDSpider, Any23)
-    "text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
-    "application/rdf+xml;q=0.7,*/*;q=0.5",
+    ("text/turtle,application/n-triples;q=0.9,application/ld+json;q=0.8,"
+    "application/rdf+xml;q=0.7,*/*;q=0.5"),
     "text/turtle,application/rdf+xml;q=0.9,application/n-triples;q=0.8,*/*;q=0.1",
     "application/rdf+xml, text/rdf+n3;q=0.5, text/turtle;q=0.5, application/n-triples;q=0.5",
     "application/rdf+xml,text/html;q=0.1",

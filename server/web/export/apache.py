@@ -15,7 +15,7 @@ from server.web.export.model import NOT_ACCEPTABLE, SiteRules
 from server.web.export.routes import DATA_VARY, HTML_VARY, MAX_AGE
 from server.web.export.site import ERROR_DIR
 
-__all__ = ["apache_files", "HTACCESS"]
+__all__ = ["HTACCESS", "apache_files"]
 
 HTACCESS = "site/.htaccess"
 
@@ -112,8 +112,8 @@ def _htaccess(rules: SiteRules) -> str:
     for family in rules.families:
         if not family.redirect:
             lines += [f"RewriteCond %{{ENV:LDPUB_FAMILY}} ={family.name}",
-                      "RewriteCond %{DOCUMENT_ROOT}/%{ENV:LDPUB_STEM}%{ENV:LDPUB_QUERY}."
-                      f"{rules.suffix(family.default.name, rules.default_language)} !-f",
+                      ("RewriteCond %{DOCUMENT_ROOT}/%{ENV:LDPUB_STEM}%{ENV:LDPUB_QUERY}."
+                      f"{rules.suffix(family.default.name, rules.default_language)} !-f"),
                       "RewriteRule ^ - [R=404,L]"]
     lines += [
         f"RewriteCond %{{ENV:LDPUB_CHOICE}} ={NOT_ACCEPTABLE}",
@@ -129,8 +129,8 @@ def _htaccess(rules: SiteRules) -> str:
         f'Header always set Vary "{DATA_VARY}" env=LDPUB_FAMILY',
         f'Header always set Vary "{DATA_VARY}" env=REDIRECT_LDPUB_FAMILY',
         f'Header always set Vary "{HTML_VARY}" "expr=%{{CONTENT_TYPE}} =~ m#^text/html#"',
-        'Header always set Content-Language "%{REDIRECT_LDPUB_LANG}e" '
-        '"expr=%{CONTENT_TYPE} =~ m#^text/html# && -n %{ENV:REDIRECT_LDPUB_LANG}"',
+        ('Header always set Content-Language "%{REDIRECT_LDPUB_LANG}e" '
+        '"expr=%{CONTENT_TYPE} =~ m#^text/html# && -n %{ENV:REDIRECT_LDPUB_LANG}"'),
         f'Header always set Cache-Control "public, max-age={MAX_AGE}"',
         *(f"ErrorDocument {status} /{ERROR_DIR}/{status}.txt" for status in (404,)),
     ]

@@ -13,7 +13,7 @@ from server.web.export.model import NOT_ACCEPTABLE, SiteRules
 from server.web.export.routes import DATA_VARY, HTML_VARY, MAX_AGE
 from server.web.export.site import ERROR_DIR
 
-__all__ = ["caddy_files", "CADDYFILE"]
+__all__ = ["CADDYFILE", "caddy_files"]
 
 CADDYFILE = "Caddyfile.ldpub"
 
@@ -169,12 +169,12 @@ def _redirect_handlers(rules: SiteRules) -> list[str]:
         family = redirect.route.family.name
         lines.append(f"    @{family} path_regexp ldpub_{family} {_regex(redirect.route.pattern)}")
         if redirect.route.family.redirect:
-            lines += [f"    @{family}_missing {{", f"        path_regexp ldpub_{family} "
-                      f"{_regex(redirect.route.pattern)}",
+            lines += [f"    @{family}_missing {{", (f"        path_regexp ldpub_{family} "
+                      f"{_regex(redirect.route.pattern)}"),
                       f"        not file {{ldpub_exists_{family}}}", "    }",
                       f"    error @{family}_missing 404",
-                      f"    @{family}_refused {{", f"        path_regexp ldpub_{family} "
-                      f"{_regex(redirect.route.pattern)}",
+                      f"    @{family}_refused {{", (f"        path_regexp ldpub_{family} "
+                      f"{_regex(redirect.route.pattern)}"),
                       f"        expression `{{ldpub_choice_{family}}} == '{NOT_ACCEPTABLE}'`",
                       "    }", f"    error @{family}_refused 406"]
         lines += [f"    @{family}_see_other {{",

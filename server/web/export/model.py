@@ -18,7 +18,7 @@ from server.web.export.site import ERROR_DIR, Site, file_stem
 from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from server.web.views.common import LANGUAGE_COOKIE, LANGUAGE_COOKIE_AGE
 
-__all__ = ["SiteRules", "site_rules", "NOT_ACCEPTABLE", "LANGUAGE_COOKIE"]
+__all__ = ["LANGUAGE_COOKIE", "NOT_ACCEPTABLE", "SiteRules", "site_rules"]
 
 NOT_ACCEPTABLE = "406"  # the choice when nothing fits
 _PLACEHOLDER = "LDPUBARG{}"

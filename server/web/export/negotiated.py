@@ -18,7 +18,7 @@ from server.web.views.resources import RESOURCE_FORMATS
 from server.web.views.site import HOME_FORMATS
 from server.web.views.vocab import VOCABULARY_FORMATS
 
-__all__ = ["Family", "FAMILIES", "family_of", "SKIPPED_ENDPOINTS"]
+__all__ = ["FAMILIES", "SKIPPED_ENDPOINTS", "Family", "family_of"]
 
 
 @dataclass(frozen=True)

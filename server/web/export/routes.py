@@ -16,8 +16,16 @@ from server.web.export.negotiated import FAMILIES, Family
 from server.web.security import SECURITY_HEADERS
 from server.web.views import EXPOSED_HEADERS
 
-__all__ = ["FamilyRoute", "family_routes", "media_types", "family_types", "common_headers",
-           "MAX_AGE", "HTML_VARY", "DATA_VARY"]
+__all__ = [
+    "DATA_VARY",
+    "HTML_VARY",
+    "MAX_AGE",
+    "FamilyRoute",
+    "common_headers",
+    "family_routes",
+    "family_types",
+    "media_types",
+]
 
 # The live server's choices for a representation of the current data (``http``, ``views``).
 MAX_AGE = 300

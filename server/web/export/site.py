@@ -32,7 +32,7 @@ from server.domain.formats import HTML, Format, by_name
 from server.web.export.negotiated import SKIPPED_ENDPOINTS, Family, family_of
 from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-__all__ = ["Site", "ExportedUrl", "crawl", "file_stem", "variant_file", "ERROR_DIR"]
+__all__ = ["ERROR_DIR", "ExportedUrl", "Site", "crawl", "file_stem", "variant_file"]
 
 # The bodies a static server answers errors with (404 by what the client accepts, 406
 # naming the formats of the URL's family).
