@@ -19,7 +19,8 @@ from server.domain.labels import Label
 from server.domain.namespaces import ORG, SCHEMA
 from server.web.i18n import messages
 
-__all__ = ["GROUP_ORDER", "Hint", "PropertyHints", "group_of", "incoming_title"]
+__all__ = ["GROUP_ORDER", "SHAPE_GROUPS", "Hint", "PropertyHints", "group_of", "in_language",
+           "incoming_title"]
 
 GROUP_ORDER: tuple[str, ...] = (
     "names", "summary", "when_where", "relations", "facts", "links", "notes",
@@ -115,19 +116,31 @@ def incoming_title(predicate: str, label: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Hint:
-    """What a shape says about one property: its rank and, maybe, its group."""
+    """What the shapes say about one property: its rank, maybe its group, its name and
+    help text in each language (``sh:name``, ``sh:description``)."""
 
     order: float
     group: str | None = None
     group_order: float = 0.0
+    names: tuple[Label, ...] = ()
+    help: tuple[Label, ...] = ()
 
 
 @dataclass(frozen=True)
 class PropertyHints:
-    """The shapes' order and groups for the properties of one resource's classes."""
+    """The shapes' order and groups for the properties of one resource's classes.
+
+    ``expected`` holds the properties a shape expects a value for even though the data
+    may lack one (``gpr:expected``): where a resource has none, its page says the
+    sources do not state it. ``builtin_groups`` maps a built-in group key to the shapes'
+    group that stands for it, so that a property no shape names joins the same section.
+    """
 
     hints: Mapping[str, Hint] = field(default_factory=dict)
     group_labels: Mapping[str, tuple[Label, ...]] = field(default_factory=dict)
+    expected: Mapping[str, Hint] = field(default_factory=dict)
+    builtin_groups: Mapping[str, str] = field(default_factory=dict)
+    group_orders: Mapping[str, float] = field(default_factory=dict)
 
     def get(self, predicate: str) -> Hint | None:
         return self.hints.get(predicate)
@@ -136,8 +149,35 @@ class PropertyHints:
         """Whether ``key`` is a group the shapes declare (not a built-in one)."""
         return key in self.group_labels
 
+    def stands_for_builtin(self, key: str) -> bool:
+        """Whether ``key`` is the shapes' version of a built-in group (names, when…)."""
+        return key in self.builtin_groups.values()
+
     def group_title(self, group: str, lang: str) -> str:
-        labels = self.group_labels.get(group, ())
-        chosen = next((label for label in labels if label.lang == lang), None)
-        chosen = chosen or next(iter(labels), None)
+        chosen = in_language(self.group_labels.get(group, ()), lang)
         return chosen.text if chosen else group.rsplit("#", 1)[-1]
+
+    def name(self, predicate: str, lang: str, missing: bool = False) -> Label | None:
+        """The shapes' name for a property in ``lang`` (or another language); ``missing``
+        for the name of an expected value the resource lacks."""
+        hint = (self.expected if missing else self.hints).get(predicate)
+        return in_language(hint.names, lang) if hint else None
+
+    def help(self, predicate: str, lang: str, missing: bool = False) -> Label | None:
+        """The shapes' help text for a property, shown beside its name."""
+        hint = (self.expected if missing else self.hints).get(predicate)
+        return in_language(hint.help, lang) if hint else None
+
+
+# The shapes' group (its local name) that stands for each built-in group.
+SHAPE_GROUPS: dict[str, str] = {
+    "names": "NamesGroup", "summary": "SummaryGroup", "when_where": "WhenWhereGroup",
+    "relations": "RelationsGroup", "facts": "FactsGroup", "links": "LinksGroup",
+    "notes": "NotesGroup",
+}
+
+
+def in_language(labels: Iterable[Label], lang: str) -> Label | None:
+    """The label in ``lang``, else the first one, else None."""
+    labels = tuple(labels)
+    return next((label for label in labels if label.lang == lang), None) or next(iter(labels), None)

@@ -23,7 +23,14 @@ from server.domain.describe import Description
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.namespaces import SCHEMA
 from server.web.i18n import messages
-from server.web.ordering import GROUP_ORDER, PropertyHints, group_of, incoming_title, rank_in_group
+from server.web.ordering import (
+    GROUP_ORDER,
+    Hint,
+    PropertyHints,
+    group_of,
+    incoming_title,
+    rank_in_group,
+)
 from server.web.terms import SourceMark, Term, Value, literal_value, source_marks, term_of
 
 __all__ = ["Figure", "Group", "Nested", "Quote", "ResourcePage", "Row", "resource_page"]
@@ -70,6 +77,8 @@ class Row:
     values: tuple[Value, ...]
     total: int
     inverse: bool = False
+    help: Label | None = None  # the shapes' sh:description of the property
+    missing: bool = False  # a value the shapes expect and the sources do not state
 
     @property
     def truncated(self) -> bool:
@@ -229,31 +238,55 @@ def _groups(ctx: _Context, triples: list[ox.Triple], used: dict[str, SourceMark]
     for triple in triples:
         by_predicate.setdefault(triple.predicate.value, []).append(triple)
     placed: dict[str, tuple[float, str, list[tuple[tuple, Row]]]] = {}
-    ui = messages(ctx.lang)
     derived: dict[str, bool] = {}
     for predicate, found in by_predicate.items():
         row = _row(ctx, predicate, found, inverse=False, depth=0, used=used)
         derived[predicate] = all(ctx.derived_only(t) for t in found)
-        hint = ctx.hints.get(predicate)
-        if hint is not None and hint.group is not None:
-            group_key, rank = hint.group, hint.group_order
-            group_title = ctx.hints.group_title(hint.group, ctx.lang)
-        else:
-            group_key = group_of(predicate, [t.object for t in found])
-            # names first, then the shapes' groups by their sh:order, then the others
-            rank = -1.0 if group_key == "names" else 1000.0 + GROUP_ORDER.index(group_key)
-            group_title = ui[f"group_{group_key}"]
-        order = (hint.order if hint is not None else float("inf"), rank_in_group(predicate),
-                 fold(row.title))
-        placed.setdefault(group_key, (rank, group_title, []))[2].append((order, row))
+        _place(ctx, placed, row, ctx.hints.get(predicate), [t.object for t in found])
+    for predicate, hint in ctx.hints.expected.items():
+        if predicate not in by_predicate:
+            _place(ctx, placed, _missing_row(ctx, predicate), hint, [])
+    ui = messages(ctx.lang)
     ordered = sorted(placed.items(), key=lambda item: item[1][0])
     groups = tuple(
         Group(key, title, _one_name_row(tuple(row for _, row in sorted(rows, key=lambda r: r[0])),
                                         ui["name"]),
-              folded=ctx.hints.is_group(key) and all(derived[row.predicate.iri] for _, row in rows))
+              folded=ctx.hints.is_group(key) and not ctx.hints.stands_for_builtin(key)
+              and all(derived.get(row.predicate.iri, False) for _, row in rows))
         for key, (_, title, rows) in ordered
     )
     return _disambiguated(groups, prefixes, ctx.lang)
+
+
+def _place(ctx: _Context, placed: dict, row: Row, hint: Hint | None, values: list) -> None:
+    """Put a row in its group: the shapes' group if they give one, else the built-in
+    group (or the shapes' group that stands for it), ranked by ``sh:order``."""
+    predicate = row.predicate.iri
+    if hint is not None and hint.group is not None:
+        key = hint.group
+    else:
+        builtin = group_of(predicate, values)
+        key = ctx.hints.builtin_groups.get(builtin, builtin)
+    if ctx.hints.is_group(key):
+        rank = ctx.hints.group_orders.get(key, hint.group_order if hint else 0.0)
+        title = ctx.hints.group_title(key, ctx.lang)
+    else:  # names first, then the shapes' groups by their sh:order, then the others
+        rank = -1.0 if key == "names" else 1000.0 + GROUP_ORDER.index(key)
+        title = messages(ctx.lang)[f"group_{key}"]
+    order = (hint.order if hint is not None else float("inf"), rank_in_group(predicate),
+             fold(row.title))
+    placed.setdefault(key, (rank, title, []))[2].append((order, row))
+
+
+def _missing_row(ctx: _Context, predicate: str) -> Row:
+    """The row of a property the shapes expect and the resource lacks: the page says the
+    sources do not state it, so a reader knows the gap is in the articles."""
+    predicate_term = term(ctx, predicate)
+    name = ctx.hints.name(predicate, ctx.lang, missing=True)
+    if name is not None:
+        predicate_term = replace(predicate_term, label=name.text, lang=name.lang)
+    return Row(predicate_term, predicate_term.label, (), 0,
+               help=ctx.hints.help(predicate, ctx.lang, missing=True), missing=True)
 
 
 def _one_name_row(rows: tuple[Row, ...], title: str) -> tuple[Row, ...]:
@@ -313,8 +346,14 @@ def _row(ctx: _Context, predicate: str, triples: list[ox.Triple], *, inverse: bo
             used.setdefault(mark.mark, mark)
         values.append(value)
     predicate_term = term(ctx, predicate)
-    title = incoming_title(predicate, predicate_term.label, ctx.lang) if inverse else predicate_term.label
-    return Row(predicate_term, title, tuple(values[:ROW_LIMIT]), len(values), inverse)
+    if inverse:
+        return Row(predicate_term, incoming_title(predicate, predicate_term.label, ctx.lang),
+                   tuple(values[:ROW_LIMIT]), len(values), inverse)
+    name = ctx.hints.name(predicate, ctx.lang)
+    if name is not None:
+        predicate_term = replace(predicate_term, label=name.text, lang=name.lang)
+    return Row(predicate_term, predicate_term.label, tuple(values[:ROW_LIMIT]), len(values),
+               help=ctx.hints.help(predicate, ctx.lang))
 
 
 def _sort_key(ctx: _Context, node) -> tuple:

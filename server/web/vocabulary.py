@@ -6,8 +6,7 @@ datatype property…), its place in the hierarchy, domain and range, the propert
 with a class and the shapes that apply to it; then the terms reused from other
 vocabularies with the labels the ontology gives them. Anchors are the terms' fragments,
 so ``BASE ontology#Agreement`` dereferences to its own section (a hash namespace,
-"Cool URIs for the Semantic Web" §4.1). Also the order the shapes give properties on
-resource pages (``property_hints``).
+"Cool URIs for the Semantic Web" §4.1).
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from server.domain.labels import CORE_LABELS, Label, Labels
 from server.domain.loading import Snapshot
 from server.memo import Memo
 from server.web.i18n import messages
-from server.web.ordering import Hint, PropertyHints
 
 __all__ = [
     "Fact",
@@ -35,7 +33,6 @@ __all__ = [
     "anchor",
     "curie",
     "ontology_page",
-    "property_hints",
 ]
 
 _CLASS_TYPES = (str(OWL.Class), str(RDFS.Class))
@@ -43,7 +40,6 @@ _PROPERTY_TYPES = (str(OWL.ObjectProperty), str(OWL.DatatypeProperty),
                    str(OWL.AnnotationProperty), str(RDF.Property))
 _DEFINITIONS = (str(SKOS.definition), str(RDFS.comment), str(DCTERMS.description))
 _PAGES: Memo[VocabularyPage] = Memo(16)
-_HINTS: Memo[PropertyHints] = Memo(256)
 _INDEXES: Memo[GraphIndex] = Memo(8)
 
 
@@ -309,48 +305,3 @@ class _Refs:
             if ref and ref not in found:
                 found.append(ref)
         return tuple(sorted(found, key=lambda r: r.label.casefold()))
-
-
-def property_hints(snapshot: Snapshot, classes: Sequence[str]) -> PropertyHints:
-    """The order and groups the shapes give the properties of ``classes`` (and their
-    superclasses, as the ontology states them)."""
-    key = tuple(sorted(classes))
-    return _HINTS.get(scope(snapshot), ("hints", key), lambda: _hints(snapshot, key))
-
-
-def _hints(snapshot: Snapshot, classes: tuple[str, ...]) -> PropertyHints:
-    ontology = graph_index(snapshot, snapshot.staged.ontology_graph)
-    shapes = graph_index(snapshot, snapshot.staged.shapes_graph)
-    pending, seen = [ox.NamedNode(c) for c in classes], set()
-    while pending:
-        current = pending.pop()
-        if current not in seen:
-            seen.add(current)
-            pending.extend(o for o in ontology.objects(current, str(RDFS.subClassOf))
-                           if isinstance(o, ox.NamedNode))
-    hints: dict[str, Hint] = {}
-    group_labels: dict[str, tuple[Label, ...]] = {}
-    for cls in seen:
-        for shape in shapes.subjects(str(SH.targetClass), cls):
-            for prop in shapes.objects(shape, str(SH.property)):
-                path = next(iter(shapes.objects(prop, str(SH.path))), None)
-                order = next(iter(shapes.objects(prop, str(SH.order))), None)
-                if not isinstance(path, ox.NamedNode) or not isinstance(order, ox.Literal):
-                    continue
-                group = next(iter(shapes.objects(prop, str(SH.group))), None)
-                group_iri = group.value if isinstance(group, ox.NamedNode) else None
-                group_order = next(iter(shapes.objects(group, str(SH.order))), None) if group else None
-                hint = Hint(_number(order), group_iri,
-                            _number(group_order) if isinstance(group_order, ox.Literal) else 0.0)
-                if path.value not in hints or hint.order < hints[path.value].order:
-                    hints[path.value] = hint
-                if group_iri:
-                    group_labels[group_iri] = shapes.literals(group, (str(RDFS.label),))
-    return PropertyHints(hints, group_labels)
-
-
-def _number(literal: ox.Literal) -> float:
-    try:
-        return float(literal.value)
-    except ValueError:
-        return float("inf")

@@ -87,3 +87,69 @@ def test_the_dataset_page_names_and_links_its_terms_and_every_graph(repo_client,
         assert repo_client.get(href, headers={"Accept": "text/html"}).status_code == 200
     vocabularies = [li.find("a").get_text(strip=True) for li in soup.find(id="vocabularies").find_next("ul").select("li")]
     assert "schema.org" in vocabularies and not any(v.startswith("http") for v in vocabularies)
+
+
+def section_titles(soup: BeautifulSoup) -> list[str]:
+    return [h2.get_text(strip=True) for h2 in soup.select("main section.group > h2, "
+                                                         "main section.group summary > h2")]
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["Names", "When and where", "Who", "Purpose and content", "Links to this resource"]),
+    ("fr", ["Noms", "Quand et où", "Qui", "Objet et contenu", "Liens vers cette ressource"]),
+])
+def test_an_agreement_page_has_the_shapes_groups_in_their_order(repo_client, lang, expected):
+    """shapes/groups.ttl ranks the groups, the agreement's shape places its properties:
+    signatories under "who", dates and place under "when and where"."""
+    soup = soup_of(repo_client, "/page/agreement/convention-2018-11-29", lang)
+    assert section_titles(soup) == expected
+    when = soup.select("main section.group")[1]
+    rows = [dt.a["href"].rsplit("#", 1)[-1] for dt in when.select("dt")]
+    assert rows[:2] == ["signingDate", "signedAt"], "sh:order within a group"
+    who = soup.select("main section.group")[2]
+    assert [dt.a["href"].rsplit("#", 1)[-1] for dt in who.select("dt")] == [
+        "signatory", "signedInPresenceOf", "party"]
+
+
+@pytest.mark.parametrize("lang, help_text", [
+    ("en", "The people who signed it, as the articles name them."),
+    ("fr", "Les personnes qui l’ont signé, telles que les articles les nomment."),
+])
+def test_a_property_carries_the_shapes_help_text_in_the_readers_language(repo_client, lang,
+                                                                        help_text):
+    soup = soup_of(repo_client, "/page/agreement/agreement-2018-05-25", lang)
+    signatory = next(dt for dt in soup.select("main dt") if dt.a and dt.a["href"].endswith("#signatory"))
+    help_line = signatory.select_one(".help")
+    assert help_line.get_text(strip=True) == help_text
+    assert help_line["lang"] == lang
+
+
+UNSTATED = {"en": "not stated in the sources", "fr": "non précisé dans les sources"}
+
+
+def unstated_rows(soup: BeautifulSoup) -> dict[str, str]:
+    return {dd.find_previous_sibling("dt").a["href"].rsplit("/", 1)[-1].rsplit("#", 1)[-1]:
+            dd.get_text(strip=True) for dd in soup.select("main dd.unstated")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_event_without_date_or_place_says_the_sources_do_not_state_them(repo_client, lang):
+    soup = soup_of(repo_client, "/page/event/pce-delegation-visit", lang)
+    assert unstated_rows(soup) == {"startDate": UNSTATED[lang], "location": UNSTATED[lang]}
+    dated = soup_of(repo_client, "/page/event/exchange-at-cci-de-paris", lang)
+    assert unstated_rows(dated) == {}, "a date and place that are there are shown, not denied"
+
+
+@pytest.mark.parametrize("lang, name", [("en", "organisation"), ("fr", "organisation")])
+def test_a_person_without_an_organisation_says_the_sources_do_not_state_it(repo_client, lang, name):
+    soup = soup_of(repo_client, "/page/person/victoria-kushpeleva", lang)
+    assert unstated_rows(soup) == {"memberOf": UNSTATED[lang]}
+    dt = soup.select_one("main dd.unstated").find_previous_sibling("dt")
+    assert dt.a.get_text(strip=True) == name and dt.find_parent("details") is None
+    assert unstated_rows(soup_of(repo_client, PERSON, lang)) == {}
+
+
+def test_an_agreement_signed_at_no_named_place_says_so(repo_client):
+    soup = soup_of(repo_client, "/page/agreement/convention-2018-11-29", "fr")
+    assert unstated_rows(soup) == {"signedAt": UNSTATED["fr"]}
+    assert unstated_rows(soup_of(repo_client, "/page/agreement/agreement-2018-05-25", "fr")) == {}

@@ -12,7 +12,7 @@ from server.domain.labels import Label, Labels
 from server.domain.loading import load_snapshot
 from server.memo import Memo
 from server.runtime.settings import Settings
-from server.web import literals, negotiation, presenters, shapedoc, terms, vocabulary
+from server.web import layout, literals, negotiation, presenters, shapedoc, terms, vocabulary
 from server.web.cache import ResponseCache
 from server.web.ordering import Hint, PropertyHints
 
@@ -78,7 +78,7 @@ shapes:PersonOrder a sh:NodeShape ; sh:targetClass schema:Person ;
 
 def test_shapes_order_and_group_the_properties_of_a_page(shaped_snapshot):
     description = describe.describe(shaped_snapshot, ADA)
-    hints = vocabulary.property_hints(shaped_snapshot, description.types)
+    hints = layout.property_hints(shaped_snapshot, description.types)
     assert hints.get(NAME) == Hint(2.0, TINY + "shapes#Identity", 1.0)
     page = presenters.resource_page(description, "fr", TINY, hints)
     first = page.groups[1]

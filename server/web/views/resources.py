@@ -20,6 +20,7 @@ from server.web import urls
 from server.web.converters import register_converters
 from server.web.http import replayable, representation, see_other
 from server.web.i18n import LANGUAGES
+from server.web.layout import property_hints
 from server.web.negotiation import negotiate
 from server.web.pages import values_list
 from server.web.presenters import resource_page
@@ -34,7 +35,6 @@ from server.web.views.common import (
     require_html,
     term_parameter,
 )
-from server.web.vocabulary import property_hints
 
 __all__ = ["RESOURCE_FORMATS", "bp"]
 
