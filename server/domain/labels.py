@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS, VOID, XSD
 
-from server.domain.namespaces import SCHEMA
+from server.domain.namespaces import DASH, SCHEMA, VANN
 from server.web.i18n import LANGUAGES
 
 __all__ = ["VOCABULARY_LABELS", "LABEL_PREDICATES", "Label", "Labels", "fold", "other_language", "readable"]
@@ -71,6 +71,47 @@ CORE_LABELS: dict[str, tuple[str, str]] = {
     str(OWL.NamedIndividual): ("individual", "individu"),
     str(SH.NodeShape): ("node shape", "forme de nœud"),
     str(SH.PropertyShape): ("property shape", "forme de propriété"),
+    str(SH.PropertyGroup): ("property group", "groupe de propriétés"),
+    str(SH.SPARQLTarget): ("SPARQL target", "cible SPARQL"),
+    # the terms the shapes, the ontology and the dataset description use, so that
+    # /dataset names each in the reader's language
+    **{str(SH[name]): words for name, words in {
+        "message": ("message", "message"), "path": ("path", "chemin"),
+        "order": ("order", "rang"), "property": ("property constraint", "contrainte de propriété"),
+        "group": ("group", "groupe"), "class": ("value class", "classe des valeurs"),
+        "targetClass": ("target class", "classe visée"), "maxCount": ("at most", "au plus"),
+        "minCount": ("at least", "au moins"), "description": ("help text", "texte d’aide"),
+        "datatype": ("value datatype", "type des valeurs"), "select": ("SPARQL query", "requête SPARQL"),
+        "prefixes": ("prefixes", "préfixes"), "or": ("one of", "l’une de"),
+        "declare": ("prefix declaration", "déclaration de préfixe"),
+        "languageIn": ("languages allowed", "langues permises"), "namespace": ("namespace", "espace de noms"),
+        "prefix": ("prefix", "préfixe"), "sparql": ("SPARQL constraint", "contrainte SPARQL"),
+        "qualifiedMinCount": ("at least (qualified)", "au moins (qualifié)"),
+        "qualifiedMaxCount": ("at most (qualified)", "au plus (qualifié)"),
+        "qualifiedValueShape": ("qualifying shape", "forme qualifiante"), "target": ("target", "cible"),
+        "inversePath": ("inverse path", "chemin inverse"), "in": ("one of the values", "l’une des valeurs"),
+        "name": ("name on pages", "nom dans les pages"), "nodeKind": ("kind of node", "sorte de nœud"),
+        "pattern": ("pattern", "motif"), "uniqueLang": ("one per language", "une par langue"),
+        "xone": ("exactly one of", "exactement une de"), "disjoint": ("disjoint with", "disjoint de"),
+        "hasValue": ("has value", "a pour valeur"), "severity": ("severity", "gravité"),
+        "targetSubjectsOf": ("targets subjects of", "vise les sujets de"),
+    }.items()},
+    str(RDF.first): ("first item", "premier élément"),
+    str(RDF.rest): ("rest of the list", "reste de la liste"),
+    str(OWL.unionOf): ("union of", "union de"),
+    str(OWL.propertyDisjointWith): ("disjoint with property", "propriété disjointe de"),
+    str(OWL.versionInfo): ("version", "version"),
+    str(VOID.Dataset): ("dataset (VoID)", "jeu de données (VoID)"),
+    str(VOID.vocabulary): ("vocabulary used", "vocabulaire utilisé"),
+    str(VOID.uriSpace): ("IRI space", "espace d’IRI"),
+    str(DCAT.Dataset): ("dataset (DCAT)", "jeu de données (DCAT)"),
+    str(DCAT.keyword): ("keyword", "mot-clé"),
+    str(DCTERMS.creator): ("creator", "créateur"),
+    str(DCTERMS.language): ("language", "langue"),
+    str(DCTERMS.license): ("licence", "licence"),
+    str(VANN.preferredNamespacePrefix): ("preferred prefix", "préfixe préféré"),
+    str(VANN.preferredNamespaceUri): ("preferred namespace", "espace de noms préféré"),
+    str(DASH.composite): ("owns its values", "possède ses valeurs"),
     str(SH.Violation): ("violation", "violation"),
     str(SH.Warning): ("warning", "avertissement"),
     str(SH.Info): ("information", "information"),

@@ -18,6 +18,7 @@ __all__ = [
     "VANN",
     "SPDX",
     "FOAF",
+    "DASH",
     "IANA_MEDIA_TYPES",
     "SPARQL_PROTOCOL",
     "LINK_TARGETS",
@@ -32,6 +33,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+DASH = Namespace("http://datashapes.org/dash#")
 # Media types as DCAT-AP names them: IANA's register, written with ``http`` as DCAT-AP does.
 IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "messages"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "messages", "one_language_notes"]
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -133,6 +133,33 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "vocab_formats": "Download",
         "not_stated": "—",
         "unstated": "not stated in the sources",
+        "dataset_loaded": ", loaded",
+        "dataset_statements": "Statements",
+        "dataset_statements_count": "{triples} distinct triples ({quads} quads in {graphs} graphs), {subjects} subjects",
+        "dataset_not_validated": "not validated by this publisher (remote store)",
+        "dataset_conforms": "conforms",
+        "dataset_not_conforming": "does not conform",
+        "validation_report": "validation report",
+        "dataset_sitemap": "Sitemap",
+        "dataset_dumps": "Dumps",
+        "dump_format": "Format",
+        "dump_file": "File",
+        "dump_size": "Size",
+        "dump_gzip": ", gzip",
+        "dataset_examples": "Example resources",
+        "dataset_links": "Links to other datasets",
+        "dataset_links_intro_before": "Each row is a ",
+        "dataset_links_intro_after": " of the description: the distinct links of one predicate from this dataset to another.",
+        "link_target": "Target dataset",
+        "link_predicate": "Link predicate",
+        "link_count": "Links",
+        "description_as": "This description as:",
+        "byte_units": "bytes kB MB GB",
+        "decimal_mark": ".",
+        "only_badge": "{lang} only",
+        "only_title": "Given in {language} only: the sources have no {other} form.",
+        "language_name_en": "English",
+        "language_name_fr": "French",
         "name": "name",
         "group_names": "Names",
         "group_summary": "Description",
@@ -289,6 +316,33 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "vocab_formats": "Télécharger",
         "not_stated": "—",
         "unstated": "non précisé dans les sources",
+        "dataset_loaded": ", chargée le",
+        "dataset_statements": "Énoncés",
+        "dataset_statements_count": "{triples} triplets distincts ({quads} quadruplets dans {graphs} graphes), {subjects} sujets",
+        "dataset_not_validated": "non validé par ce serveur (entrepôt distant)",
+        "dataset_conforms": "conforme",
+        "dataset_not_conforming": "non conforme",
+        "validation_report": "rapport de validation",
+        "dataset_sitemap": "Plan du site",
+        "dataset_dumps": "Exports complets",
+        "dump_format": "Format",
+        "dump_file": "Fichier",
+        "dump_size": "Taille",
+        "dump_gzip": ", compressé gzip",
+        "dataset_examples": "Exemples de ressources",
+        "dataset_links": "Liens vers d’autres jeux de données",
+        "dataset_links_intro_before": "Chaque ligne est un ",
+        "dataset_links_intro_after": " de la description : les liens distincts d’un prédicat, de ce jeu de données vers un autre.",
+        "link_target": "Jeu de données cible",
+        "link_predicate": "Prédicat du lien",
+        "link_count": "Liens",
+        "description_as": "Cette description en :",
+        "byte_units": "octets ko Mo Go",
+        "decimal_mark": ",",
+        "only_badge": "{lang} seulement",
+        "only_title": "Donné en {language} seulement : les sources n’en ont pas de forme en {other}.",
+        "language_name_en": "anglais",
+        "language_name_fr": "français",
         "name": "nom",
         "group_names": "Noms",
         "group_summary": "Description",
@@ -336,3 +390,15 @@ _FROZEN = {lang: MappingProxyType(words) for lang, words in _MESSAGES.items()}
 def messages(lang: str) -> MappingProxyType:
     """The site's words in ``lang`` (the default language's for an unknown one)."""
     return _FROZEN.get(lang, _FROZEN[DEFAULT_LANGUAGE])
+
+
+def one_language_notes(reader: str) -> dict[str, tuple[str, str]]:
+    """For each site language, the badge and its text alternative that mark, for a
+    reader of ``reader``, a value the sources give in that language alone ("fr only")."""
+    words = messages(reader)
+    notes = {}
+    for lang in LANGUAGES:
+        other = next(code for code in LANGUAGES if code != lang)
+        notes[lang] = (words["only_badge"].format(lang=lang), words["only_title"].format(
+            language=words[f"language_name_{lang}"], other=words[f"language_name_{other}"]))
+    return notes

@@ -22,7 +22,7 @@ from server.domain import iris
 from server.domain.describe import Description
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.namespaces import SCHEMA
-from server.web.i18n import messages
+from server.web.i18n import LANGUAGES, messages
 from server.web.ordering import (
     GROUP_ORDER,
     Hint,
@@ -78,6 +78,7 @@ class Row:
     total: int
     inverse: bool = False
     help: Label | None = None  # the shapes' sh:description of the property
+    only_lang: str | None = None  # the one language its texts are given in, if only one
     missing: bool = False  # a value the shapes expect and the sources do not state
 
     @property
@@ -353,7 +354,17 @@ def _row(ctx: _Context, predicate: str, triples: list[ox.Triple], *, inverse: bo
     if name is not None:
         predicate_term = replace(predicate_term, label=name.text, lang=name.lang)
     return Row(predicate_term, predicate_term.label, tuple(values[:ROW_LIMIT]), len(values),
-               help=ctx.hints.help(predicate, ctx.lang))
+               help=ctx.hints.help(predicate, ctx.lang), only_lang=_only_language(values))
+
+
+def _only_language(values: list[Value]) -> str | None:
+    """The language of a property's texts when they are all in one of the site's
+    languages and none in another: a reader then knows the other is missing."""
+    texts = [v for v in values if v.term is None and v.nested is None and v.machine is None]
+    languages = {v.lang for v in texts}
+    if len(texts) == len(values) and len(languages) == 1 and languages <= set(LANGUAGES):
+        return next(iter(languages))
+    return None
 
 
 def _sort_key(ctx: _Context, node) -> tuple:

@@ -11,6 +11,7 @@ from bs4.element import NavigableString
 from test_crawl import crawl
 
 from server.domain.labels import CORE_LABELS, LABEL_PREDICATES
+from server.web.i18n import LANGUAGES
 
 REPR = re.compile(r"<[\w.]+ (?:object|method|function)\b| at 0x[0-9a-f]{6,}|built-in method")
 IRI = re.compile(r"^https?://\S+$")
@@ -34,9 +35,9 @@ def visible_texts(soup: BeautifulSoup):
                 yield node, text
 
 
-def problems_of(path: str, html: bytes, labelled: set[str]) -> list[str]:
+def problems_of(path: str, html: bytes, labelled: set[str], lang: str | None = None) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
-    found = []
+    found = [] if lang is None else one_language_problems(path, soup, lang)
     for heading in soup.select("h1, h2, h3, h4, h5, h6"):
         if not heading.get_text(strip=True):
             found.append(f"{path}: empty {heading.name}")
@@ -57,6 +58,25 @@ def problems_of(path: str, html: bytes, labelled: set[str]) -> list[str]:
     return found
 
 
+def one_language_problems(path: str, soup: BeautifulSoup, lang: str) -> list[str]:
+    """A label the sources give only in the other language is marked as such: its
+    element carries that ``lang`` and is followed by a badge with a text alternative
+    ("fr only", or the language tag of an article's own title)."""
+    found = []
+    main = soup.main or soup
+    for tag in main.select("h1[lang], a[lang]:not(.badge)"):
+        if tag.find_parent(class_="sources"):  # the footnotes name the articles as such
+            continue
+        if tag["lang"] in LANGUAGES and tag["lang"] != lang:
+            badge = tag.find("abbr", recursive=False) if tag.name == "h1" else tag.find_next_sibling()
+            if badge is None or badge.name != "abbr" or "tag" not in badge.get("class", []):
+                found.append(f"{path}: {tag.get_text(strip=True)!r} in {tag['lang']} has no badge")
+    for badge in main.select("abbr.only"):
+        if not badge.get("title") or not badge.get_text(strip=True).startswith(("en", "fr")):
+            found.append(f"{path}: a one-language badge without its text alternative")
+    return found
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_no_page_shows_anything_raw(repo_app, labelled, lang):
     client = repo_app.test_client()
@@ -70,5 +90,5 @@ def test_no_page_shows_anything_raw(repo_app, labelled, lang):
         response = client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
         if response.status_code == 200 and response.mimetype == "text/html":
             assert response.headers["Content-Language"] == lang, path
-            found += problems_of(path, response.data, labelled)
+            found += problems_of(path, response.data, labelled, lang)
     assert found == [], "\n".join(found)

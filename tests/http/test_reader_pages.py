@@ -3,8 +3,12 @@ links that say where they lead, and the licence named in the footer."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
+
+from server.web.i18n import messages
 
 PERSON = "/page/person/alexandre-missoffe"
 
@@ -89,6 +93,38 @@ def test_the_dataset_page_names_and_links_its_terms_and_every_graph(repo_client,
     assert "schema.org" in vocabularies and not any(v.startswith("http") for v in vocabularies)
 
 
+NAMES_NOT_WORDS = {"SHACL", "IRI", "SHA-256"}  # the same in every language
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_word_of_the_dataset_page_furniture_is_in_the_readers_language(repo_client, lang):
+    """Headings, field names and column heads come from the site's words in ``lang``; the
+    terms of the tables are named in ``lang`` (a label of that language, or no word at
+    all in another language)."""
+    soup = soup_of(repo_client, "/dataset", lang)
+    words = {" ".join(w.split()) for w in messages(lang).values()}
+    furniture = [el.get_text(" ", strip=True) for el in soup.select("main h2, main dt, main th")]
+    assert furniture
+    assert [text for text in furniture if text not in words | NAMES_NOT_WORDS] == []
+    other = "fr" if lang == "en" else "en"
+    for table in soup.select("main table.partitions"):
+        for cell in table.select("tbody td:first-child"):
+            named = cell.find(lang=True)
+            assert named is None or named["lang"] == lang, cell.get_text(strip=True)
+    text = soup.main.get_text(" ")
+    for sentence in ("dataset_statements_count", "dataset_links_intro_after", "description_as"):
+        longest = max(re.split(r"\{\w+\}", messages(other)[sentence]), key=len).strip()
+        assert longest not in text
+
+
+@pytest.mark.parametrize("lang, unit", [("en", " kB"), ("fr", " ko")])
+def test_the_dump_sizes_read_in_the_readers_units(repo_client, lang, unit):
+    soup = soup_of(repo_client, "/dataset", lang)
+    sizes = [row.select("td")[2].get_text(strip=True) for row in soup.select("table.dumps tbody tr")]
+    assert sizes and all(size.endswith(unit.strip()) for size in sizes)
+    assert all(("," in size) == (lang == "fr") for size in sizes)
+
+
 def section_titles(soup: BeautifulSoup) -> list[str]:
     return [h2.get_text(strip=True) for h2 in soup.select("main section.group > h2, "
                                                          "main section.group summary > h2")]
@@ -153,3 +189,30 @@ def test_an_agreement_signed_at_no_named_place_says_so(repo_client):
     soup = soup_of(repo_client, "/page/agreement/convention-2018-11-29", "fr")
     assert unstated_rows(soup) == {"signedAt": UNSTATED["fr"]}
     assert unstated_rows(soup_of(repo_client, "/page/agreement/agreement-2018-05-25", "fr")) == {}
+
+
+def only_badges(node) -> list[tuple[str, str]]:
+    return [(b.get_text(strip=True), b["title"]) for b in node.select("abbr.only")]
+
+
+def test_values_given_in_one_language_carry_a_badge_that_says_so(repo_client):
+    soup = soup_of(repo_client, "/page/agreement/convention-2018-11-29", "en")
+    purpose = next(dt for dt in soup.select("main dt") if dt.a and dt.a["href"].endswith("#purpose"))
+    assert only_badges(purpose) == [("fr only", "Given in French only: the sources have no English form.")]
+    labels = next(dt for dt in soup.select("main dt") if dt.get_text(strip=True) == "label")
+    assert only_badges(labels) == [], "a label given in both languages has no badge"
+    french = soup_of(repo_client, "/page/agreement/convention-2018-11-29", "fr")
+    purpose = next(dt for dt in french.select("main dt") if dt.a and dt.a["href"].endswith("#purpose"))
+    assert only_badges(purpose) == [
+        ("fr seulement", "Donné en français seulement : les sources n’en ont pas de forme en anglais.")]
+
+
+def test_an_english_page_marks_a_french_only_label_as_french(repo_client):
+    soup = soup_of(repo_client, "/page/quotation/signataires-s-inspirer-mutuellement", "en")
+    heading = soup.select_one("main h1")
+    assert heading["lang"] == "fr" and only_badges(heading)[0][0] == "fr only"
+    link = next(a for a in soup.select("main dd a[lang]")
+                if a.get_text(strip=True) == "convention of 29 November 2018")
+    assert link["lang"] == "en" and link.find_next_sibling("abbr") is None
+    french = soup_of(repo_client, "/page/quotation/signataires-s-inspirer-mutuellement", "fr")
+    assert only_badges(french.select_one("main h1")) == [], "in French it is no exception"

@@ -20,7 +20,13 @@ from server.runtime.publisher import publisher
 from server.web import urls
 from server.web.errors import BadRequest
 from server.web.http import replayable, representation
-from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, messages
+from server.web.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    messages,
+    one_language_notes,
+)
 from server.web.negotiation import negotiate, pick_language
 from server.web.terms import Term
 
@@ -188,6 +194,7 @@ def site_context() -> dict:
             switch.append((code, LANGUAGE_NAMES[code], url_for(
                 request.endpoint, **(request.view_args or {}), **kept, lang=code), code == lang))
     return {"site": {"lang": lang, "ui": messages(lang), "nav": nav, "switch": switch,
+                     "only": one_language_notes(lang),
                      "search": url_for("search.search") if has_endpoint("search.search") else None,
                      "licence": licence(lang)}}
 
@@ -202,11 +209,13 @@ def negotiate_document(ext: str | None) -> Format:
                      name=named_format(ext))
 
 
-def byte_size(n: int) -> str:
-    """A byte count for people: 1.2 MB."""
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+def byte_size(n: int, lang: str = "en") -> str:
+    """A byte count for people, in the reader's units and decimal mark: 1.2 MB, 1,2 Mo."""
+    words = messages(lang)
+    units = words["byte_units"].split()
+    for i, unit in enumerate(units):
+        if n < 1000 or i == len(units) - 1:
+            return f"{n} {unit}" if i == 0 else f"{n:.1f} {unit}".replace(".", words["decimal_mark"])
         n /= 1000
     return str(n)
 
