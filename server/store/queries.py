@@ -173,3 +173,32 @@ def collect_stats(select: Callable[[str], Iterable]) -> Stats:
         properties=counts(COUNT_BY_PROPERTY, "p"),
         subjects=count(COUNT_SUBJECTS),
     )
+
+# What happened when, for the home page's timeline: the resources of some classes with
+# a date, earliest first.
+DATED = """
+SELECT DISTINCT ?s ?date WHERE {
+  VALUES ?class { } VALUES ?p { }
+  GRAPH ?g { ?s a ?class } GRAPH ?h { ?s ?p ?date }
+  FILTER(isLiteral(?date))
+} ORDER BY ?date ?s LIMIT 500
+"""
+
+# Who signed what with whom: every agreement the people of one agreement took part in,
+# and how (signed, or present without signing).
+SIGNINGS = """
+SELECT DISTINCT ?agreement ?how ?person WHERE {
+  VALUES ?this { } VALUES ?took { } VALUES ?how { }
+  GRAPH ?g { ?this ?took ?person }
+  GRAPH ?h { ?agreement ?how ?person }
+}
+"""
+
+# The parties of an agreement that its people act for.
+ACTS_FOR = """
+SELECT DISTINCT ?person ?org WHERE {
+  VALUES ?this { } VALUES ?party { } VALUES ?works { }
+  GRAPH ?g { ?this ?party ?org }
+  GRAPH ?h { ?person ?works ?org }
+}
+"""

@@ -15,10 +15,12 @@ SCREENSHOTS = REPOSITORY / "build" / "screenshots"
 PAGES = {
     "home": "/",
     "person": "/page/person/alexandre-missoffe",
+    "person-unstated": "/page/person/victoria-kushpeleva",
     "organization": "/page/organization/paris-ile-de-france-capitale-economique",
     "place": "/page/place/moscow",
     "event": "/page/event/pce-delegation-dialogue",
     "agreement": "/page/agreement/convention-2018-11-29",
+    "agreement-2": "/page/agreement/agreement-2018-05-25",
     "commitment": "/page/agreement/agreement-2018-05-25-mixed-teams",
     "article": "/page/article/pce-makers-grand-paris-russie",
     "project": "/page/project/future-cities-platform",

@@ -131,18 +131,20 @@ def section_titles(soup: BeautifulSoup) -> list[str]:
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("en", ["Names", "When and where", "Who", "Purpose and content", "Links to this resource"]),
-    ("fr", ["Noms", "Quand et où", "Qui", "Objet et contenu", "Liens vers cette ressource"]),
+    ("en", ["Who signed, with whom", "Names", "When and where", "Who", "Purpose and content",
+            "Links to this resource"]),
+    ("fr", ["Qui a signé, avec qui", "Noms", "Quand et où", "Qui", "Objet et contenu",
+            "Liens vers cette ressource"]),
 ])
 def test_an_agreement_page_has_the_shapes_groups_in_their_order(repo_client, lang, expected):
     """shapes/groups.ttl ranks the groups, the agreement's shape places its properties:
     signatories under "who", dates and place under "when and where"."""
     soup = soup_of(repo_client, "/page/agreement/convention-2018-11-29", lang)
     assert section_titles(soup) == expected
-    when = soup.select("main section.group")[1]
+    when = soup.select("main section.group")[2]
     rows = [dt.a["href"].rsplit("#", 1)[-1] for dt in when.select("dt")]
     assert rows[:2] == ["signingDate", "signedAt"], "sh:order within a group"
-    who = soup.select("main section.group")[2]
+    who = soup.select("main section.group")[3]
     assert [dt.a["href"].rsplit("#", 1)[-1] for dt in who.select("dt")] == [
         "signatory", "signedInPresenceOf", "party"]
 

@@ -10,11 +10,14 @@ Every answer is computed once per data version and replayed from memory after th
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request, url_for
 
 from server.domain import iris
-from server.domain.describe import describe, description_bytes, sources, values_page
+from server.domain.describe import describe, description_bytes, labels_of, sources, values_page
 from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
+from server.domain.loading import Snapshot
+from server.domain.pictures import signing_network
 from server.runtime.publisher import publisher
 from server.web import urls
 from server.web.converters import register_converters
@@ -23,6 +26,7 @@ from server.web.i18n import LANGUAGES
 from server.web.layout import property_hints
 from server.web.negotiation import negotiate
 from server.web.pages import values_list
+from server.web.pictures import SigningGraph, signing_graph
 from server.web.presenters import resource_page
 from server.web.terms import embed_json
 from server.web.views.common import (
@@ -84,6 +88,7 @@ def page(kind: str, slug: str) -> Response:
                               property_hints(snapshot, description.types), snapshot.prefixes)
         return {
             "page": model,
+            "signing": _signing(snapshot, iri, model.lang),
             "jsonld": embed_json(description_bytes(snapshot, iri, JSONLD)),
             "formats": _format_links(kind, slug),
             "languages": _language_links("resources.page", kind=kind, slug=slug),
@@ -134,6 +139,16 @@ def values(kind: str, slug: str) -> Response:
     body = rendered(snapshot, ("values", iri, predicate, inverse, number), "values.html", context)
     return html_response(body, document_links("resources.page", "resources.data", iri,
                                               kind=kind, slug=slug))
+
+
+def _signing(snapshot: Snapshot, iri: str, lang: str) -> SigningGraph | None:
+    """Who signed what with whom, drawn on the page of an agreement someone signed."""
+    network = signing_network(snapshot, iri)
+    if network is None:
+        return None
+    named = {iri, *(s.person for s in network.signings), *(s.agreement for s in network.signings),
+             *(org for _, org in network.acts_for)}
+    return signing_graph(network, labels_of(snapshot, [ox.NamedNode(x) for x in sorted(named)]), lang)
 
 
 def _format_links(kind: str, slug: str) -> list[tuple[Format, str]]:

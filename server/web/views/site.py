@@ -7,12 +7,14 @@ holds by kind and by class, where to browse, a search box and example SPARQL que
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, jsonify, request, url_for
 
 from server.domain import catalogue, void
-from server.domain.describe import sources
+from server.domain.describe import labels_of, sources
 from server.domain.examples import example_queries
 from server.domain.formats import HTML, RDF_FORMATS, TURTLE
+from server.domain.pictures import dated_events
 from server.runtime.publisher import publisher
 from server.web import urls
 from server.web.errors import NotAcceptable
@@ -20,6 +22,7 @@ from server.web.http import replayable, see_other
 from server.web.i18n import LANGUAGES
 from server.web.negotiation import negotiate
 from server.web.pages import home_page
+from server.web.pictures import timeline
 from server.web.views.common import (
     has_endpoint,
     html_response,
@@ -64,8 +67,11 @@ def home():
         page = home_page(catalogue.catalogue(snapshot, settings.base_iri), sources(snapshot),
                          about, dataset, snapshot.stats, examples, reader_language(),
                          settings.base_iri)
+        events = dated_events(snapshot)
+        labels = labels_of(snapshot, [ox.NamedNode(e.iri) for e in events])
         return {
             "page": page,
+            "timeline": timeline(events, labels, page.lang),
             "languages": [(code, urls.absolute("site.home", lang=code)) for code in LANGUAGES],
             "data_links": [(name, url_for(endpoint)) for name, endpoint in DATA_LINKS
                            if has_endpoint(endpoint)],
