@@ -21,7 +21,7 @@ from server.domain.pictures import PRESENT, SIGNED, DatedEvent, SigningNetwork
 from server.web.i18n import messages
 from server.web.literals import literal_text
 
-__all__ = ["Edge", "Node", "SigningGraph", "Timeline", "TimelineMark", "signing_graph", "timeline"]
+__all__ = ["Edge", "Link", "Node", "SigningGraph", "Timeline", "TimelineMark", "signing_graph", "timeline"]
 
 LABEL_CHARS = 72  # longer labels are cut with "…" (the full one is the mark's title)
 NODE_CHARS = 30
@@ -29,6 +29,20 @@ ROW, MONTH_GAP, TOP = 34, 30, 26
 NODE_W, NODE_H, NODE_ROW = 230, 40, 58
 COLUMNS = (20, 290, 560)  # organisations, people, agreements
 WIDTH = 810
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link laid over a mark of a picture, named for those who cannot see it."""
+
+    iri: str
+    classes: str
+    name: str
+    lang: str | None
+    x: int
+    y: int
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,11 @@ class Timeline:
     height: int
     width: int = WIDTH
     axis_x: int = 170
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return tuple(Link(m.iri, "mark", f"{m.date} — {m.full}", m.lang, 0, m.y - 14, self.width, 28)
+                     for m in self.marks)
 
 
 def timeline(events: Sequence[DatedEvent], labels: Labels, lang: str) -> Timeline | None:
@@ -109,6 +128,11 @@ class SigningGraph:
     width: int = WIDTH
     node_width: int = NODE_W
     node_height: int = NODE_H
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return tuple(Link(n.iri, f"node {n.kind}" + (" current" if n.current else ""), n.full,
+                          n.lang, n.x, n.y, self.node_width, self.node_height) for n in self.nodes)
 
 
 def signing_graph(network: SigningNetwork, labels: Labels, lang: str) -> SigningGraph:

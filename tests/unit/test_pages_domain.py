@@ -12,7 +12,7 @@ from server.domain.labels import Label, Labels
 from server.domain.loading import load_snapshot
 from server.memo import Memo
 from server.runtime.settings import Settings
-from server.web import layout, literals, negotiation, presenters, shapedoc, terms, vocabulary
+from server.web import layout, literals, negotiation, pictures, presenters, shapedoc, terms, vocabulary
 from server.web.cache import ResponseCache
 from server.web.ordering import Hint, PropertyHints
 
@@ -24,7 +24,7 @@ NAME = "http://schema.org/name"
 
 
 @pytest.mark.parametrize("module", [labels, literals, terms, examples, vocabulary,
-                                    shapedoc, negotiation], ids=lambda m: m.__name__)
+                                    shapedoc, negotiation, pictures], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0
