@@ -12,7 +12,16 @@ from server.domain.labels import Label, Labels
 from server.domain.loading import load_snapshot
 from server.memo import Memo
 from server.runtime.settings import Settings
-from server.web import layout, literals, negotiation, pictures, presenters, shapedoc, terms, vocabulary
+from server.web import (
+    layout,
+    literals,
+    negotiation,
+    pictures,
+    presenters,
+    shapedoc,
+    terms,
+    vocabulary,
+)
 from server.web.cache import ResponseCache
 from server.web.ordering import Hint, PropertyHints
 
