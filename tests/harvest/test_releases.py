@@ -121,13 +121,16 @@ def _config(settings: Settings) -> dict:
             "release_dir": settings.release_dir}
 
 
-@pytest.mark.parametrize("lang, heading", [("en", "Releases"), ("fr", "Versions publiées")])
+@pytest.mark.parametrize("lang, heading, size", [
+    ("en", "Releases", r"\(\d+(\.\d)? (bytes|kB|MB), SHA-256"),
+    ("fr", "Versions publiées", r"\(\d+(,\d)? (octets|ko|Mo), SHA-256")])
 def test_the_releases_page_lists_them_newest_first_in_each_language(two_releases, lang,
-                                                                     heading):
+                                                                     heading, size):
     settings, _, after = two_releases
     client = make_app({k: str(v) for k, v in _config(settings).items()}, after).test_client()
     page = client.get(f"/releases?lang={lang}", headers={"Accept": "text/html"}).data.decode()
     assert f"<h1>{heading}</h1>" in page
+    assert re.search(size, page), "dump sizes in the reader's units and decimal mark"
     assert page.index('id="2026-02-07"') < page.index('id="2026-01-05"')
     assert client.get("/releases/2026-03-01/dataset.ttl.gz").status_code == 404
     assert client.get("/releases/2026-01-05/dataset.xml.gz").status_code == 404
