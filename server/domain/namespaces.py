@@ -19,6 +19,8 @@ __all__ = [
     "SPDX",
     "FOAF",
     "DASH",
+    "AS",
+    "EARL",
     "IANA_MEDIA_TYPES",
     "SPARQL_PROTOCOL",
     "LINK_TARGETS",
@@ -34,6 +36,8 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 DASH = Namespace("http://datashapes.org/dash#")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+EARL = Namespace("http://www.w3.org/ns/earl#")
 # Media types as DCAT-AP names them: IANA's register, written with ``http`` as DCAT-AP does.
 IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"

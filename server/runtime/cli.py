@@ -362,6 +362,58 @@ def query(ctx: click.Context, text: str, format_name: str | None) -> None:
     sys.stdout.buffer.write(answer.body)
 
 
+OUTCOME_MARKS = {"passed": "PASS", "failed": "FAIL", "inapplicable": "SKIP"}
+
+
+@cli.command("check")
+@click.argument("url")
+@click.option("--timeout", default=10.0, show_default=True,
+              type=click.FloatRange(min=0, min_open=True), help="Seconds for each request.")
+@click.option("--sample", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Resources checked (of distinct kinds), found in the sitemap.")
+@click.option("--earl", "earl_file", default=None,
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write the results to this file as W3C EARL (Turtle).")
+@click.option("--base-iri", default=Settings.base_iri, show_default=True,
+              envvar="LDPUB_BASE_IRI", help="Base of the checks' own IRIs in EARL "
+                                            "(BASE checks#{id}) [LDPUB_BASE_IRI].")
+def check_deployment(url: str, timeout: float, sample: int, earl_file: Path | None,
+                     base_iri: str) -> None:
+    """Check the HTTP contract (DESIGN §3-§5, §9) of the deployment at URL.
+
+    Any deployment: this server, a static export behind nginx, Apache or Caddy, a proxy
+    or a CDN. Each check prints PASS, FAIL or SKIP (nothing to check, such as the SPARQL
+    endpoint of a static copy) with a one-line reason. Exit 0 all passed or skipped,
+    1 a check failed, 2 the URL cannot be checked.
+    """
+    from server.conformance import earl
+    from server.conformance.registry import Outcome, run_checks
+    from server.conformance.site import Site, UnusableURL
+
+    try:
+        site = Site(url, timeout=timeout, sample=sample)
+        site.reachable()
+    except UnusableURL as error:
+        raise UnusableInput(str(error)) from None
+
+    def show(result) -> None:
+        click.echo(f"{OUTCOME_MARKS[result.outcome.value]}  {result.check.id:<20} "
+                   f"{result.check.section}  {result.check.title}: {result.reason}")
+
+    results = run_checks(site, on_result=show)
+    counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
+    click.echo(f"{len(results)} checks of {site.base}: {counts[Outcome.PASSED]} passed, "
+               f"{counts[Outcome.FAILED]} failed, {counts[Outcome.INAPPLICABLE]} inapplicable")
+    if earl_file is not None:
+        graph = earl.earl_graph(results, site.base, base_iri)
+        try:
+            earl_file.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+        except OSError as error:
+            raise UnusableInput(f"cannot write {earl_file}: {error}") from None
+    if counts[Outcome.FAILED]:
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
