@@ -232,3 +232,34 @@ def test_a_release_folder_holds_only_its_record_fingerprints_and_dumps(two_relea
                                 *(f"dataset.{ext}.gz{side}" for ext in ("trig", "nq", "ttl")
                                   for side in ("", ".json"))])
     assert not list(settings.release_dir.glob(".*"))  # no partial release left behind
+
+
+def test_a_resource_gone_from_the_data_is_a_delete_in_the_feed(tiny_copy, tmp_path):
+    """Charles Babbage's only file is removed between two releases: the feed's newest
+    release holds a ``Delete`` of him, ``Update``s only for descriptions that named him,
+    and his page leaves the sitemap."""
+    releases = tmp_path / "releases"
+    settings = _settings(tiny_copy, releases)
+    make_release(load_snapshot(settings), releases, TINY_BASE, now=FIRST)
+    (tiny_copy / "data" / "beta.ttl").unlink()
+    after = load_snapshot(settings)
+    make_release(after, releases, TINY_BASE, now=SECOND)
+    first, second = read_releases(releases)
+    charles = f"{TINY_BASE}id/person/charles-babbage"
+    assert set(first.resources) - set(second.resources) == {charles}
+
+    client = make_app({k: str(v) for k, v in _config(settings).items()}, after).test_client()
+    collection = client.get("/changes", headers={"Accept": "application/ld+json"}).get_json()
+    newest = [i for i in _feed_items(client, collection["first"])
+              if i["published"] == SECOND.isoformat()]
+    assert [i["object"] for i in newest if i["type"] == "Delete"] == [charles]
+    updated = {i["object"] for i in newest if i["type"] == "Update"}
+    assert updated == {iri for iri, (_, last) in second.resources.items() if last == second.name}
+    assert ADA in updated  # her description listed him among those who know her
+    assert {i["type"] for i in newest} == {"Delete", "Update"}
+
+    turtle = Graph().parse(data=client.get("/changes.ttl?page=1").data, format="turtle")
+    activity = Namespace("https://www.w3.org/ns/activitystreams#")
+    deleted = set(turtle.subjects(RDF.type, activity.Delete))
+    assert {turtle.value(d, activity.object) for d in deleted} == {URIRef(charles)}
+    assert "person/charles-babbage" not in client.get("/sitemap.xml").data.decode()
