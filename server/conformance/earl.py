@@ -6,18 +6,23 @@ the date and the one-line reason. ``read`` turns such a graph back into rows, fo
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from server.conformance.registry import Result, all_checks
 from server.domain.namespaces import EARL, new_graph
 
-__all__ = ["CHECKS_PATH", "Row", "earl_graph", "read", "test_iri"]
+__all__ = ["CHECKS_PATH", "Recorded", "Row", "earl_graph", "read", "recorded", "test_iri",
+           "write"]
 
 CHECKS_PATH = "checks"  # BASE checks: the checks' own document
 OUTCOMES = {"passed": EARL.passed, "failed": EARL.failed, "inapplicable": EARL.inapplicable}
@@ -43,6 +48,7 @@ def earl_graph(results: Sequence[Result], subject: str, base_iri: str) -> Graph:
         graph.add((test, RDF.type, EARL.TestCase))
         graph.add((test, DCTERMS.identifier, Literal(result.check.id)))
         graph.add((test, DCTERMS.title, Literal(result.check.title, lang="en")))
+        graph.add((test, DCTERMS.title, Literal(result.check.fr, lang="fr")))
         graph.add((test, DCTERMS.source, Literal(f"DESIGN.md {result.check.section}")))
         assertion, outcome = BNode(), BNode()
         graph.add((assertion, RDF.type, EARL.Assertion))
@@ -64,7 +70,7 @@ class Row:
     """One assertion read back: what the ``/checks`` page shows."""
 
     id: str
-    title: str
+    titles: dict[str, str]  # language -> title
     section: str
     outcome: str  # passed, failed or inapplicable
     reason: str
@@ -81,7 +87,7 @@ def read(graph: Graph) -> list[Row]:
         date = graph.value(result, DCTERMS.date)
         rows.append(Row(
             id=str(graph.value(test, DCTERMS.identifier) or test),
-            title=str(graph.value(test, DCTERMS.title) or test),
+            titles={t.language or "": str(t) for t in graph.objects(test, DCTERMS.title)},
             section=str(graph.value(test, DCTERMS.source) or "").removeprefix("DESIGN.md "),
             outcome=names.get(graph.value(result, EARL.outcome), "failed"),
             reason=str(graph.value(result, DCTERMS.description) or ""),
@@ -89,3 +95,42 @@ def read(graph: Graph) -> list[Row]:
             subject=str(graph.value(assertion, EARL.subject))))
     order = {check.id: n for n, check in enumerate(all_checks())}
     return sorted(rows, key=lambda r: (order.get(r.id, len(order)), r.id))
+
+
+def write(graph: Graph, path: Path) -> None:
+    """Write the EARL as Turtle in one step (a reader sees the old file or the new one)."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+    os.replace(partial, path)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The last results recorded in a file: the graph, its rows, when it was written."""
+
+    quads: tuple[ox.Quad, ...]
+    rows: tuple[Row, ...]
+    written: datetime
+    stamp: str  # changes whenever the file does: for validators
+
+
+def recorded(path: Path | None) -> Recorded | None:
+    """The results in ``path``, read again only when the file changed; None when there is
+    no file or it does not parse (a page then says that no results are recorded)."""
+    try:
+        stat = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return _read_file(path, stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+@functools.lru_cache(maxsize=4)
+def _read_file(path: Path, mtime_ns: int, size: int) -> Recorded | None:
+    try:
+        body = path.read_bytes()
+        graph = Graph(bind_namespaces="none").parse(data=body, format="turtle")
+        quads = tuple(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    except Exception:  # noqa: BLE001 -- any unreadable file is "no results"
+        return None
+    return Recorded(quads, tuple(read(graph)), datetime.fromtimestamp(mtime_ns / 1e9, UTC),
+                    f"{mtime_ns}-{size}")

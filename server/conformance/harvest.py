@@ -172,14 +172,20 @@ def change_feed_parses(site: Site) -> str:
 CHECKS = (
     Check("dataset-description", "The dataset description (VoID and DCAT) parses and names "
                                  "the dumps, also at /.well-known/void", "§5",
-          description_names_the_dumps),
+          description_names_the_dumps,
+          fr="La description du jeu de données (VoID et DCAT) se lit et nomme les dumps, aussi à /.well-known/void"),
     Check("dumps", "The dumps download whole and match their stated SHA-256 and size", "§5",
-          dumps_match_their_checksums),
-    Check("robots", "robots.txt names the sitemap", "§5", robots_names_the_sitemap),
+          dumps_match_their_checksums,
+          fr="Les dumps se téléchargent en entier, avec le SHA-256 et la taille annoncés"),
+    Check("robots", "robots.txt names the sitemap", "§5", robots_names_the_sitemap,
+          fr="robots.txt nomme le plan du site"),
     Check("sitemap", "The sitemap lists the deployment's pages with valid dates", "§5",
-          sitemap_lists_dated_pages),
+          sitemap_lists_dated_pages,
+          fr="Le plan du site liste les pages du déploiement avec des dates valides"),
     Check("validation", "The SHACL validation report of the data is published", "§5",
-          validation_report_is_published),
+          validation_report_is_published,
+          fr="Le rapport de validation SHACL des données est publié"),
     Check("change-feed", "The change feed is an Activity Streams 2.0 OrderedCollection "
-                         "whose pages parse", "§9", change_feed_parses),
+                         "whose pages parse", "§9", change_feed_parses,
+          fr="Le flux des changements est une OrderedCollection Activity Streams 2.0 dont les pages se lisent"),
 )

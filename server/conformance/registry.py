@@ -44,6 +44,7 @@ class Check:
     title: str
     section: str  # of DESIGN.md, e.g. "§3"
     run: Callable[[Site], str]  # returns what it saw when the check passes
+    fr: str = ""  # the title in French, for the /checks page and EARL
 
 
 @dataclass(frozen=True)

@@ -125,11 +125,15 @@ def errors_and_updates_are_refused(site: Site) -> str:
 
 CHECKS = (
     Check("sparql-service", "The SPARQL endpoint describes itself (Service Description)",
-          "§4", service_is_described),
+          "§4", service_is_described,
+          fr="Le point d'accès SPARQL se décrit (Service Description)"),
     Check("sparql-count", "COUNT(*) over the default graph equals the described void:triples",
-          "§4", count_equals_the_description),
+          "§4", count_equals_the_description,
+          fr="COUNT(*) sur le graphe par défaut égale le void:triples annoncé"),
     Check("sparql-protocol", "The endpoint answers GET, POST form and POST query bodies in "
-                             "the asked result format", "§4", protocol_operations_answer),
+                             "the asked result format", "§4", protocol_operations_answer,
+          fr="Le point d'accès répond en GET, en POST de formulaire et en POST de requête, au format demandé"),
     Check("sparql-refusals", "A malformed query and updates are refused with 400", "§4",
-          errors_and_updates_are_refused),
+          errors_and_updates_are_refused,
+          fr="Une requête mal formée et les mises à jour sont refusées par 400"),
 )

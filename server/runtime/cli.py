@@ -8,8 +8,10 @@ takes the same setting options, which override ``LDPUB_*`` variables.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,11 +23,12 @@ from server.domain import dumps, formats
 from server.domain.loading import DatasetInvalid, DataUnreadable, Snapshot, check
 from server.domain.validation import ShapesUnusable
 from server.runtime.httpworker import READ_TIMEOUTS, guarded_worker
+from server.runtime.selfcheck import own_url, start_self_check
 from server.runtime.settings import Settings, SettingsError
 from server.sparql.execution import Form, Job
 from server.sparql.runner import QueryRunner
 from server.store import StoreUnavailable, StoreUnusable
-from server.store.registry import open_snapshot, release_root, store_kind
+from server.store.registry import checks_path, open_snapshot, release_root, store_kind
 from server.web.errors import PublisherError
 from server.web.hosts import allow
 
@@ -68,6 +71,8 @@ SETTING_OPTIONS = (
      "Largest SPARQL query or request body, bytes [LDPUB_MAX_QUERY_BYTES]."),
     ("--release-dir", "release_dir", ("Where releases are kept (default: beside an on-disk "
                                      "store) [LDPUB_RELEASE_DIR].")),
+    ("--checks-file", "checks_file", ("The results of `ldpub check --earl` that /checks shows "
+                                     "(default: beside an on-disk store) [LDPUB_CHECKS_FILE].")),
     ("--validator", "validator", ("SHACL engine: pyshacl (the reference), turbo (native, for "
                                  "millions of statements) or auto (by size) [LDPUB_VALIDATOR].")),
 )
@@ -407,7 +412,7 @@ def check_deployment(url: str, timeout: float, sample: int, earl_file: Path | No
     if earl_file is not None:
         graph = earl.earl_graph(results, site.base, base_iri)
         try:
-            earl_file.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+            earl.write(graph, earl_file)
         except OSError as error:
             raise UnusableInput(f"cannot write {earl_file}: {error}") from None
     if counts[Outcome.FAILED]:
@@ -445,10 +450,14 @@ def run(ctx: click.Context, host: str, port: int) -> None:
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="Log every request to standard output (costs about a third of the "
                    "throughput on cached pages).")
+@click.option("--self-check", is_flag=True,
+              help="Once listening, run `ldpub check` on this server in the background; "
+                   "/checks shows the results (kept in --checks-file, else a temporary "
+                   "file).")
 @setting_options
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, timeout: int,
           pidfile: str | None, header_timeout: float, body_timeout: float,
-          access_log: bool) -> None:
+          access_log: bool, self_check: bool) -> None:
     """Serve in production: a gunicorn master and worker processes.
 
     The data is loaded and validated once, in the master, before the workers fork.
@@ -457,6 +466,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     """
     from server.runtime.wsgi import GunicornServer
 
+    scratch = None  # a folder for the self-check's results, removed on exit
+    if self_check and checks_path(_settings(ctx)) is None:
+        scratch = tempfile.mkdtemp(prefix="ldpub-checks-")
+        ctx.ensure_object(dict)["checks_file"] = str(Path(scratch) / "checks.ttl")
     app = _app(ctx)
     allow(app, host)
     settings = app.extensions["publisher"].settings
@@ -475,6 +488,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
         # /sparql takes bodies up to --max-query-bytes, the other routes MAX_CONTENT_LENGTH
         "worker_class": guarded_worker(header_timeout, body_timeout, max(
             app.config["MAX_CONTENT_LENGTH"] or 0, settings.max_query_bytes)),
+        "when_ready": (lambda arbiter: start_self_check(
+            own_url(host, port, settings.public_url), checks_path(settings),
+            settings.base_iri)) if self_check else None,
+        "on_exit": (lambda arbiter: shutil.rmtree(scratch, ignore_errors=True))
+        if scratch else None,
     }
     GunicornServer(app, options).run()
 

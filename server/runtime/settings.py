@@ -139,6 +139,7 @@ class Settings:
     max_query_bytes: int = 1024 * 1024  # largest SPARQL request body or query accepted
     validator: str = "auto"  # SHACL engine: pyshacl, turbo, or auto (by the data's size)
     release_dir: Path | None = None  # None: beside an on-disk store, else no releases
+    checks_file: Path | None = None  # `ldpub check --earl` results; None: beside an on-disk store
 
     @classmethod
     def load(
@@ -207,5 +208,6 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "max_query_bytes": _positive_int,
     "validator": _validator,
     "release_dir": _path,
+    "checks_file": _path,
 }
 assert set(FIELDS) == {f.name for f in fields(Settings)}, "every setting has one parser"

@@ -19,7 +19,7 @@ from server.store import StoreUnusable, ondisk, remote
 from server.store.ondisk import LoadOutcome
 
 __all__ = ["StoreKind", "STORES", "store_kind", "open_snapshot", "dump_root",
-           "release_root"]
+           "release_root", "checks_path"]
 
 
 @dataclass(frozen=True)
@@ -80,4 +80,15 @@ def release_root(settings: Settings) -> Path | None:
         return settings.release_dir
     if store_kind(settings).scheme == ondisk.SCHEME:
         return ondisk.location(settings) / "releases"
+    return None
+
+
+def checks_path(settings: Settings) -> Path | None:
+    """The EARL file of ``ldpub check`` results that ``/checks`` shows: ``checks_file``,
+    else ``ROOT/checks.ttl`` beside an on-disk store; None for the other stores without
+    the setting."""
+    if settings.checks_file is not None:
+        return settings.checks_file
+    if store_kind(settings).scheme == ondisk.SCHEME:
+        return ondisk.location(settings) / "checks.ttl"
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 
 from flask import Flask, Response, request
 from flask_compress import Compress
@@ -58,6 +59,7 @@ def representation(
     variant: str = "",
     vary: Iterable[str] = (),
     weak: bool = False,
+    modified: datetime | None = None,
 ) -> Response:
     """A cacheable representation of the current data version, answering 304 when fresh.
 
@@ -65,12 +67,12 @@ def representation(
     variant has its own ETag; ``vary`` names the request headers it comes from. ``weak``
     for a body whose bytes are not the same each time it is made (blank-node labels drawn
     afresh): the same data, but not the same bytes, which a strong ETag would promise
-    (RFC 9110 §8.8.1).
+    (RFC 9110 §8.8.1). ``modified`` for a body that changes apart from the data version.
     """
     snapshot = publisher().snapshot
     response = Response(body, 200, content_type=fmt.content_type)
     response.set_etag(request_etag(fmt, variant), weak=weak)
-    response.last_modified = snapshot.loaded_at
+    response.last_modified = max(snapshot.loaded_at, modified or snapshot.loaded_at)
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     if negotiated:

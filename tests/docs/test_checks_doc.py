@@ -17,3 +17,8 @@ def test_the_readme_lists_every_check_with_its_section_and_title():
     table = table[:table.index("\n## ")]
     rows = re.findall(r"^\| `([a-z0-9-]+)` \| (§\d+) \| (.+) \|$", table, re.M)
     assert rows == [(c.id, c.section, c.title) for c in all_checks()]
+
+
+def test_every_check_has_a_french_title_for_the_checks_page():
+    untitled = [c.id for c in all_checks() if not c.fr.strip() or c.fr == c.title]
+    assert untitled == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
@@ -167,3 +168,26 @@ def test_a_deployment_that_does_not_answer_is_a_clear_error(tmp_path):
     assert "cannot reach" in result.output and "cannot connect" in result.output
 
 
+
+
+def test_serve_self_check_publishes_its_own_results_at_checks(start_server, tiny_copy,
+                                                              tmp_path):
+    """Asked for (``--self-check``), the production server checks itself once it listens,
+    in a process of its own, and ``/checks`` then shows every check passed."""
+    checks_file = tmp_path / "checks.ttl"
+    args = [f"--{key.replace('_', '-')}={value}"
+            for key, value in dataset_config(tiny_copy, TINY_BASE).items()]
+    server = start_server("serve", "--workers", "1", "--threads", "12", "--self-check",
+                          "--checks-file", str(checks_file), *args)
+    deadline = time.monotonic() + 120
+    while not checks_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert checks_file.exists(), server.log.read_text()
+    earl = Graph().parse(data=requests.get(f"{server.url}/checks.ttl", timeout=10).content,
+                         format="turtle")
+    outcomes_seen = [earl.value(earl.value(a, EARL.result), EARL.outcome)
+                     for a in earl.subjects(RDF.type, EARL.Assertion)]
+    assert outcomes_seen == [EARL.passed] * len(all_checks())
+    page = requests.get(f"{server.url}/checks?lang=fr", headers={"Accept": "text/html"},
+                        timeout=10).text
+    assert f"{len(all_checks())} réussie(s), 0 en échec" in page

@@ -9,6 +9,7 @@ from server.web.security import register_security_headers
 from server.web.views import (
     canned,
     changes,
+    checks,
     dataset,
     graphs,
     releases,
@@ -26,7 +27,7 @@ __all__ = ["register_views", "BLUEPRINTS", "EXPOSED_HEADERS"]
 EXPOSED_HEADERS = "Link, ETag, Location, Content-Length"
 
 BLUEPRINTS = (site.bp, dataset.bp, resources.bp, vocab.bp, search.bp, sparql.bp, graphs.bp,
-              canned.bp, releases.bp, changes.bp)
+              canned.bp, releases.bp, changes.bp, checks.bp)
 
 
 def register_views(app: Flask) -> None:
