@@ -232,7 +232,8 @@ CHECKS = (
           fr="Un client HTML est renvoyé (303 See Other) vers la page de la ressource"),
     Check("deref-rdf", "An RDF client is sent 303 See Other to the data in the type it "
                        "prefers, q-values honoured", "§3", rdf_clients_see_the_data,
-          fr="Un client RDF est renvoyé (303 See Other) vers les données dans le type qu'il préfère, valeurs q comprises"),
+          fr=("Un client RDF est renvoyé (303 See Other) vers les données dans le type qu'il "
+              "préfère, valeurs q comprises")),
     Check("data-accept", "/data/… gives the format Accept prefers", "§3", data_honours_accept,
           fr="/data/… donne le format que l'en-tête Accept préfère"),
     Check("data-extension", "/data/….{ext} is that format whatever Accept says, and parses",

@@ -173,7 +173,8 @@ CHECKS = (
     Check("dataset-description", "The dataset description (VoID and DCAT) parses and names "
                                  "the dumps, also at /.well-known/void", "§5",
           description_names_the_dumps,
-          fr="La description du jeu de données (VoID et DCAT) se lit et nomme les dumps, aussi à /.well-known/void"),
+          fr=("La description du jeu de données (VoID et DCAT) se lit et nomme les dumps, aussi à "
+              "/.well-known/void")),
     Check("dumps", "The dumps download whole and match their stated SHA-256 and size", "§5",
           dumps_match_their_checksums,
           fr="Les dumps se téléchargent en entier, avec le SHA-256 et la taille annoncés"),
@@ -187,5 +188,6 @@ CHECKS = (
           fr="Le rapport de validation SHACL des données est publié"),
     Check("change-feed", "The change feed is an Activity Streams 2.0 OrderedCollection "
                          "whose pages parse", "§9", change_feed_parses,
-          fr="Le flux des changements est une OrderedCollection Activity Streams 2.0 dont les pages se lisent"),
+          fr=("Le flux des changements est une OrderedCollection Activity Streams 2.0 dont les "
+              "pages se lisent")),
 )

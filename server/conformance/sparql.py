@@ -132,7 +132,8 @@ CHECKS = (
           fr="COUNT(*) sur le graphe par défaut égale le void:triples annoncé"),
     Check("sparql-protocol", "The endpoint answers GET, POST form and POST query bodies in "
                              "the asked result format", "§4", protocol_operations_answer,
-          fr="Le point d'accès répond en GET, en POST de formulaire et en POST de requête, au format demandé"),
+          fr=("Le point d'accès répond en GET, en POST de formulaire et en POST de requête, au "
+              "format demandé")),
     Check("sparql-refusals", "A malformed query and updates are refused with 400", "§4",
           errors_and_updates_are_refused,
           fr="Une requête mal formée et les mises à jour sont refusées par 400"),
