@@ -283,8 +283,17 @@ class Site:
         return self.resources[0]
 
     def canonical_iri(self, resource: Resource) -> str:
-        """The resource's IRI as the data writes it: the ``describes`` link of its page."""
+        """The resource's IRI as the data writes it: ``BASE id/{kind}/{slug}`` under the
+        description's ``void:uriSpace`` (DESIGN §2), else the ``describes`` link of its
+        page."""
         def find() -> str:
+            try:
+                spaces = sorted(str(s) for s in
+                                self.description.objects(self.dataset, VOID.uriSpace))
+            except Failed:
+                spaces = []
+            if spaces:
+                return f"{spaces[0]}{resource.kind}/{resource.slug}"
             response = self.get_ok(resource.url("page"), "text/html")
             for link in links(response):
                 if link.get("rel") == "describes":

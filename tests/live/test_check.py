@@ -132,7 +132,7 @@ def _unchanged(path, status, headers, body):
 
 
 def _no_endpoint(path, status, headers, body):
-    """/sparql is gone, but the description still names it: a broken promise."""
+    """A copy without /sparql whose description, copied from the live site, names it."""
     return (404, headers, b"Not Found\n") if path.startswith("/sparql") else \
         (status, headers, body)
 
@@ -147,6 +147,12 @@ def _static_copy(path, status, headers, body):
     return _no_endpoint(path, status, headers, body)
 
 
+def _not_a_service(path, status, headers, body):
+    """An endpoint that is there but broken."""
+    return (500, headers, b"Internal Server Error\n") if path.startswith("/sparql") else \
+        (status, headers, body)
+
+
 SPARQL_CHECKS = {c.id for c in all_checks() if c.section == "§4"}
 
 
@@ -154,8 +160,9 @@ SPARQL_CHECKS = {c.id for c in all_checks() if c.section == "§4"}
     (_unchanged, set(), set(), ""),
     (_without_vary, {"vary-accept"}, set(), "without the Accept token"),
     (_found_for_see_other, {"deref-html", "deref-rdf"}, set(), "not 303 See Other"),
-    (_no_endpoint, SPARQL_CHECKS, set(), "answered 404, not a service description"),
-    (_static_copy, set(), SPARQL_CHECKS, "no endpoint: the description names none"),
+    (_no_endpoint, set(), SPARQL_CHECKS, "answers 404, though the description names it"),
+    (_static_copy, set(), SPARQL_CHECKS, "answers 404 and the description names none"),
+    (_not_a_service, SPARQL_CHECKS, set(), "answered 500, not a service description"),
 ])
 def test_a_proxy_that_breaks_a_rule_fails_exactly_its_checks(proxy, mutate, failing, skipped,
                                                             reason):
