@@ -70,7 +70,14 @@ def parse_rdf(body: bytes, kind: str, where: str, local: Callable[[str], bool]) 
 
 
 def remote_contexts(body: bytes, where: str) -> list[str]:
-    """The URLs a JSON-LD document names as its ``@context`` (at any depth)."""
+    """The URLs a JSON-LD document names as its ``@context`` (at any depth).
+
+    >>> remote_contexts(b'{"@context": ["https://w3id.org/x", {"a": "b"}], '
+    ...                 b'"@graph": [{"@context": "http://h/c"}]}', "doc")
+    ['https://w3id.org/x', 'http://h/c']
+    >>> remote_contexts(b'{"@context": {"@vocab": "http://schema.org/"}}', "doc")
+    []
+    """
     try:
         document = json.loads(body)
     except ValueError as error:
@@ -228,7 +235,9 @@ class Site:
                     return value.strip()
         return self.url("sitemap.xml")
 
-    def _sitemap_entries(self, url: str) -> list[tuple[str, str | None]]:
+    def _sitemap_entries(self, url: str, index: bool = True) -> list[tuple[str, str | None]]:
+        """The entries of a sitemap; of an index (``index``), its first sitemap's."""
+        expect(self.within(url), f"the sitemap {url} is outside {self.base}")
         response = self.get_ok(url)
         try:
             root = ElementTree.fromstring(response.content)
@@ -237,9 +246,9 @@ class Site:
         entries = [((e.findtext(f"{SITEMAP_NS}loc") or "").strip(),
                     e.findtext(f"{SITEMAP_NS}lastmod"))
                    for e in root if e.tag in (f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap")]
-        if root.tag == f"{SITEMAP_NS}sitemapindex":
+        if root.tag == f"{SITEMAP_NS}sitemapindex" and index:
             expect(entries, f"{url}: the sitemap index names no sitemap")
-            return self._sitemap_entries(entries[0][0])
+            return self._sitemap_entries(entries[0][0], index=False)
         expect(root.tag == f"{SITEMAP_NS}urlset",
                f"{url}: the root element is {root.tag}, not a sitemap urlset")
         return entries

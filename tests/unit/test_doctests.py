@@ -4,11 +4,13 @@ import doctest
 
 import pytest
 
+from server.conformance import site
 from server.domain import dcat_ap, examples, formats, iris
+from server.runtime import selfcheck
 from server.sparql import columns
 
 
-@pytest.mark.parametrize("module", [iris, formats, dcat_ap, examples, columns],
+@pytest.mark.parametrize("module", [iris, formats, dcat_ap, examples, columns, site, selfcheck],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module)
