@@ -7,6 +7,7 @@ elsewhere (``http://localhost:8080``) maps them to its own address for links onl
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import NamedTuple
 
@@ -19,6 +20,10 @@ __all__ = [
     "parse_resource_iri",
     "graph_iri",
     "parse_graph_iri",
+    "source_text_iri",
+    "sentence_iri",
+    "statement_iri",
+    "rule_iri",
     "to_local",
 ]
 
@@ -99,6 +104,40 @@ def parse_resource_iri(base: str, iri: str) -> ResourceKey | None:
     if kind in KINDS and is_slug(slug):
         return ResourceKey(kind, slug)
     return None
+
+
+def source_text_iri(base: str, slug: str) -> str:
+    """An article's text, as a file of the project (DESIGN §8).
+
+    >>> source_text_iri("https://w3id.org/gpr/", "an-article")
+    'https://w3id.org/gpr/source/an-article.txt'
+    """
+    return f"{base}source/{slug}.txt"
+
+
+def sentence_iri(base: str, slug: str, n: int, suffix: str = "") -> str:
+    """Sentence ``n`` of an article (a fragment of the article's IRI), or one of its parts
+    (``-position``, ``-quote``, ``-w{start}-{end}`` for some of its words).
+
+    >>> sentence_iri("https://w3id.org/gpr/", "an-article", 12, "-quote")
+    'https://w3id.org/gpr/id/article/an-article#s12-quote'
+    """
+    return f"{resource_iri(base, 'article', slug)}#s{n}{suffix}"
+
+
+def statement_iri(graph: str, ntriples: str) -> str:
+    """The reifier of a triple in ``graph``: stable across loads, since it is made of the
+    graph and the triple's N-Triples form, and of nothing else.
+
+    >>> statement_iri("https://w3id.org/gpr/graph/a", '<urn:s> <urn:p> "o" .')
+    'https://w3id.org/gpr/graph/a#st-8c037cdb4152b9d3'
+    """
+    return f"{graph}#st-{hashlib.sha256(ntriples.encode()).hexdigest()[:16]}"
+
+
+def rule_iri(base: str, stem: str) -> str:
+    """A rule of ``data/rules`` (by its file's stem), as a resource of the derived graph."""
+    return f"{graph_iri(base, 'derived')}#rule-{stem}"
 
 
 # Schemes a link may carry as they are. Data can hold any IRI, ``javascript:`` and

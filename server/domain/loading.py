@@ -6,6 +6,10 @@ their own graphs); ``ontology/`` goes to ``BASE ontology`` and ``shapes/`` to
 new appears, and what they produce that no source states goes to ``BASE graph/derived``,
 so that a stated fact and an inference are never confused (DESIGN §2). The data and the
 derived graph are then validated with SHACL; a dataset with a violation is refused.
+
+Each article with a sentence table in ``data/sources/`` gets its provenance layer
+(``server.domain.provenance``): its text, sentences and, from its citations file, a
+reifier for every fact, minted into its graph after the rules ran (rules read facts only).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from server.domain import formats
+from server.domain.citations import NotationError, article_sources
 from server.domain.iris import graph_iri
-from server.domain.namespaces import prefixes_for
+from server.domain.namespaces import STANDARD_PREFIXES, prefixes_for
+from server.domain.provenance import ArticleProvenance, mint
 from server.domain.validation import ValidationInput, ValidationReport, validate
 from server.runtime.settings import Settings
 from server.store import Stats, Store
@@ -35,6 +41,7 @@ __all__ = [
     "DataUnreadable",
     "DatasetInvalid",
     "stage",
+    "citation_coverage",
     "check",
     "load_snapshot",
 ]
@@ -111,7 +118,7 @@ class Snapshot:
 
 
 def stage(settings: Settings) -> Staged:
-    """Parse every file and apply the rules.
+    """Parse every file, apply the rules and mint the articles' provenance.
 
     The rules run before the ontology and shapes join the store, so that they can read
     the data as the store's union graph: naming each of thousands of source graphs in
@@ -120,6 +127,20 @@ def stage(settings: Settings) -> Staged:
     Raises:
         DataUnreadable: a file or rule that cannot be read, parsed or run.
     """
+    return _stage(settings)[0]
+
+
+def citation_coverage(settings: Settings) -> list[ArticleProvenance]:
+    """Each article's provenance as its files give it, with what they leave uncited
+    (what ``ldpub citations`` lists).
+
+    Raises:
+        DataUnreadable: a file or rule that cannot be read, parsed or run.
+    """
+    return _stage(settings)[1]
+
+
+def _stage(settings: Settings) -> tuple[Staged, list[ArticleProvenance]]:
     base = settings.base_iri
     ontology_graph, shapes_graph = f"{base}ontology", f"{base}shapes"
     derived_graph = graph_iri(base, "derived")
@@ -131,6 +152,7 @@ def stage(settings: Settings) -> Staged:
     store = ox.Store()
     vocabularies: list[ox.Quad] = []  # the ontology and shapes, added after the rules
     declared: dict[str, str] = {}
+    file_prefixes: dict[str, dict[str, str]] = {}  # a data file's own, by its graph
     # the publisher's own version too: a new release renders differently, so old
     # validators (ETags) must not match its pages
     digest = hashlib.sha256(f"{base}\0{_publisher_version()}".encode())
@@ -141,6 +163,7 @@ def stage(settings: Settings) -> Staged:
         quads, prefixes = _parse(source, content)
         if source.role == "data":
             store.extend(quads)
+            file_prefixes[source.graph or ""] = prefixes
         else:
             vocabularies.extend(quads)
         declared.update(prefixes)
@@ -153,8 +176,23 @@ def stage(settings: Settings) -> Staged:
     for path, text in rules:
         digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
     _derive(store, rules, derived_graph)
+    articles = []
+    for article in article_sources(settings.data_dir):
+        for path in (article.text_path, article.sentences_path, article.citations_path):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + _read(path) + b"\0")
+        graph = graph_iri(base, article.slug)
+        prefixes = {**STANDARD_PREFIXES, **file_prefixes.get(graph, {})}
+        try:
+            provenance = mint(store, base, article, prefixes)
+        except NotationError as error:
+            raise DataUnreadable(error.path, error.message, error.line) from None
+        store.extend(provenance.quads)
+        if article.has_citations:
+            graph_files.setdefault(graph, []).append(str(article.citations_path))
+        articles.append(provenance)
     store.extend(vocabularies)
-    return Staged(
+    staged = Staged(
         store=store,
         files=files,
         data_graphs=data_graphs,
@@ -165,6 +203,7 @@ def stage(settings: Settings) -> Staged:
         version=digest.hexdigest()[:20],
         graph_files={g: tuple(paths) for g, paths in graph_files.items()},
     )
+    return staged, articles
 
 
 def check(settings: Settings) -> tuple[Staged, ValidationReport]:

@@ -21,6 +21,7 @@ __all__ = [
     "DASH",
     "AS",
     "EARL",
+    "OA",
     "IANA_MEDIA_TYPES",
     "SPARQL_PROTOCOL",
     "LINK_TARGETS",
@@ -38,6 +39,7 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 DASH = Namespace("http://datashapes.org/dash#")
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
 EARL = Namespace("http://www.w3.org/ns/earl#")
+OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: sentences and their selectors
 # Media types as DCAT-AP names them: IANA's register, written with ``http`` as DCAT-AP does.
 IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
@@ -70,6 +72,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "vann": str(VANN),
     "spdx": str(SPDX),
     "foaf": str(FOAF),
+    "oa": str(OA),
 }
 
 

@@ -20,7 +20,8 @@ from typing import Any
 import click
 
 from server.domain import dumps, formats
-from server.domain.loading import DatasetInvalid, DataUnreadable, Snapshot, check
+from server.domain.citations import fact_line, mark_line
+from server.domain.loading import DatasetInvalid, DataUnreadable, Snapshot, check, citation_coverage
 from server.domain.validation import ShapesUnusable
 from server.runtime.httpworker import READ_TIMEOUTS, guarded_worker
 from server.runtime.selfcheck import own_url, start_self_check
@@ -159,6 +160,37 @@ def validate(ctx: click.Context) -> None:
         )
     click.echo(f"conforms: {quads} quads in {len(staged.data_graphs)} data graphs "
                f"and the derived graph (version {staged.version}; {report.engine})")
+
+
+@cli.command()
+@click.option("--article", "slug", default=None, help="Only this article (its slug).")
+@setting_options
+def citations(ctx: click.Context, slug: str | None) -> None:
+    """List the facts no citation line cites and the sentences neither cited nor marked,
+    as lines of data/sources/{slug}.citations.tsv to fill in; exit 0 when none is left."""
+    settings = _settings(ctx)
+    try:
+        articles = citation_coverage(settings)
+    except DataUnreadable as error:
+        raise UnusableInput(str(error)) from None
+    chosen = [a for a in articles if slug in (None, a.source.slug)]
+    if not chosen:
+        raise UnusableInput(f"no article {slug!r} has a sentence table in "
+                            f"{settings.data_dir / 'sources'}")
+    left = 0
+    for article in chosen:
+        text = article.source.text_path.read_text(encoding="utf-8")
+        state = "" if article.source.has_citations else " (no citations file yet)"
+        click.echo(f"# {article.source.citations_path}{state}: {len(article.uncited)} uncited "
+                   f"fact(s), {len(article.unmarked)} sentence(s) neither cited nor marked")
+        for triple in article.uncited:
+            click.echo(fact_line(triple, article.prefixes))
+        for sentence in article.unmarked:
+            click.echo(f"# s{sentence.n} ({sentence.kind}): {text[sentence.start:sentence.end]}")
+            click.echo(mark_line(sentence))
+        left += len(article.uncited) + len(article.unmarked)
+    if left:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from server.domain.iris import KINDS, parse_resource_iri
 from server.runtime.settings import REPOSITORY
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SENTENCE_PART = re.compile(r"s[1-9][0-9]*(-w[0-9]+-[0-9]+)?(-position|-quote)?")
 OTHER_IRIS = {BASE, BASE + "ontology", BASE + "ontology#", BASE + "shapes", BASE + "dataset"}
 
 
@@ -26,7 +27,10 @@ def all_iris(snapshot) -> set[str]:
 
 def test_every_minted_iri_has_a_known_kind_and_a_slug(repo_snapshot):
     minted = {iri for iri in all_iris(repo_snapshot) if iri.startswith(BASE + "id/")}
-    bad = sorted(iri for iri in minted if parse_resource_iri(BASE, iri) is None)
+    # a sentence and its parts are fragments of their article's IRI (DESIGN §8)
+    bad = sorted(iri for iri in minted if parse_resource_iri(BASE, iri.split("#")[0]) is None
+                 or ("#" in iri and not (iri.startswith(BASE + "id/article/")
+                                         and SENTENCE_PART.fullmatch(iri.split("#")[1]))))
     assert bad == []
     assert minted, "the dataset mints resources"
 
@@ -38,7 +42,11 @@ def test_every_other_iri_under_base_is_a_graph_or_a_vocabulary_term(repo_snapsho
             return True
         if rest.startswith(("ontology#", "shapes#")):
             return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", rest.split("#", 1)[1]))
-        return rest.startswith("graph/") and bool(SLUG.match(rest[len("graph/") :]))
+        if rest.startswith("source/"):  # an article's text
+            return rest.removeprefix("source/").removesuffix(".txt") in ARTICLES
+        graph, _, part = rest.removeprefix("graph/").partition("#")  # a reifier, a rule
+        return (rest.startswith("graph/") and bool(SLUG.match(graph))
+                and (not part or bool(re.fullmatch(r"st-[0-9a-f]{16}|rule-[a-z0-9-]+", part))))
 
     assert sorted(iri for iri in all_iris(repo_snapshot) if not allowed(iri)) == []
 

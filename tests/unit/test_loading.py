@@ -84,11 +84,12 @@ def test_the_version_follows_the_content(tiny_copy, tiny_snapshot):
 
 
 def test_texts_and_tables_beside_the_data_are_not_read_as_rdf(tiny_copy, tiny_snapshot):
-    """The data folder also holds the articles' texts and the reviewed identifier list."""
+    """The data folder also holds the articles' texts and the reviewed identifier list (a
+    text without a sentence table is not an article's yet: nothing is minted from it)."""
     data = tiny_copy / "data"
-    for folder, name, text in (("sources", "alpha.txt", "Ada « knows » Babbage.\n"),
+    for folder, name, text in (("sources", "beta.txt", "Ada « knows » Babbage.\n"),
                                ("reviewed", "external-ids.tsv", "entity_label\tnote\nAda\t@x\n")):
-        (data / folder).mkdir()
+        (data / folder).mkdir(exist_ok=True)
         (data / folder / name).write_text(text, encoding="utf-8")
     (data / "notes.txt").write_text("not turtle {", encoding="utf-8")
     snapshot = load_snapshot(settings_for(tiny_copy))
@@ -111,7 +112,8 @@ def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy,
     assert violation.focus == ADA
     assert violation.path == "http://schema.org/name"
     assert violation.message == "A person has a name."
-    assert violation.sources == (str(alpha),)
+    # the files that state the focus node: its graph's data file and citations
+    assert violation.sources == (str(alpha), str(tiny_copy / "data/sources/alpha.citations.tsv"))
 
 
 @pytest.mark.parametrize("validator", ENGINES)

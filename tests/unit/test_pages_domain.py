@@ -126,7 +126,8 @@ def test_each_statement_names_the_graphs_that_state_it(tiny_snapshot):
     description = describe.describe(tiny_snapshot, ADA)
     sources = description.sources
     assert sources.by_graph[TINY + "graph/derived"].role == "derived"
-    assert {s.role for s in sources.ordered()} == {"curated", "derived"}
+    # alpha has its text (data/sources): the graph of the article id/article/alpha
+    assert {s.role for s in sources.ordered()} == {"article", "curated", "derived"}
     triple = ox.Triple(ox.NamedNode(ADA), ox.NamedNode(NAME), ox.Literal("Ada Lovelace"))
     assert description.graphs[triple] == (TINY + "graph/alpha",)
 

@@ -54,7 +54,7 @@ def test_a_good_reload_after_a_refused_one_clears_the_refusal(app, tiny_copy):
     alpha.write_text(good + "\nnot turtle at all\n")
     assert not publisher.reload().reloaded
     assert "reload_refused" in app.test_client().get("/healthz").get_json()
-    alpha.write_text(good.replace("Augusta Ada King", "Augusta Ada Byron"))
+    alpha.write_text(good.replace('rdfs:label "Ada Lovelace"', 'rdfs:label "Ada, Countess of Lovelace"'))
     assert publisher.reload().reloaded
     assert "reload_refused" not in app.test_client().get("/healthz").get_json()
 
