@@ -10,6 +10,8 @@ derived graph are then validated with SHACL; a dataset with a violation is refus
 Each article with a sentence table in ``data/sources/`` gets its provenance layer
 (``server.domain.provenance``): its text, sentences and, from its citations file, a
 reifier for every fact, minted into its graph after the rules ran (rules read facts only).
+Each rule becomes a resource of the derived graph, and each derived triple a reifier
+naming its rule and its premises (``server.domain.derivation``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pyoxigraph as ox
 
 from server.domain import formats
 from server.domain.citations import NotationError, article_sources
+from server.domain.derivation import RuleUnusable, justify, mint_derived, parse_rule, rule_labels
 from server.domain.iris import graph_iri
 from server.domain.namespaces import STANDARD_PREFIXES, prefixes_for
 from server.domain.provenance import ArticleProvenance, mint
@@ -49,6 +52,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_RULE_PASSES = 10
+RULE_LABELS = "labels.tsv"  # each rule's English and French label, in the rules' folder
 SOURCE_FORMATS = tuple(f for f in formats.RDF_FORMATS if f.name in ("ttl", "trig", "nt", "nq"))
 
 
@@ -176,6 +180,11 @@ def _stage(settings: Settings) -> tuple[Staged, list[ArticleProvenance]]:
     for path, text in rules:
         digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
     _derive(store, rules, derived_graph)
+    try:
+        bodies = [parse_rule(path, text) for path, text in rules]
+    except RuleUnusable as error:
+        raise DataUnreadable(settings.data_dir / "rules", str(error)) from None
+    justifications = justify(store, bodies, ox.NamedNode(derived_graph))
     articles = []
     for article in article_sources(settings.data_dir):
         for path in (article.text_path, article.sentences_path, article.citations_path):
@@ -191,6 +200,15 @@ def _stage(settings: Settings) -> tuple[Staged, list[ArticleProvenance]]:
         if article.has_citations:
             graph_files.setdefault(graph, []).append(str(article.citations_path))
         articles.append(provenance)
+    labels_path = settings.data_dir / "rules" / RULE_LABELS
+    try:
+        labels = rule_labels(labels_path, (body.stem for body in bodies))
+    except NotationError as error:
+        raise DataUnreadable(error.path, error.message, error.line) from None
+    if labels_path.is_file():
+        digest.update(labels_path.name.encode() + b"\0" + _read(labels_path) + b"\0")
+    store.extend(mint_derived(bodies, labels, justifications, base,
+                              {a.graph: a.statements for a in articles}))
     store.extend(vocabularies)
     staged = Staged(
         store=store,

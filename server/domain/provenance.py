@@ -38,7 +38,7 @@ from server.domain.citations import (
 )
 from server.domain.iris import graph_iri, resource_iri, sentence_iri, source_text_iri, statement_iri
 
-__all__ = ["ArticleProvenance", "mint", "ntriples", "QUOTE_CONTEXT"]
+__all__ = ["ArticleProvenance", "Minted", "mint", "ntriples", "reify", "QUOTE_CONTEXT"]
 
 QUOTE_CONTEXT = 32  # code points of oa:prefix / oa:suffix around a quote
 
@@ -122,7 +122,7 @@ def mint(store: ox.Store, base: str, source: ArticleSource,
                             f"no data file states the facts of this article (<{graph.value}>)")
     article = ox.NamedNode(resource_iri(base, "article", source.slug))
     media = ox.NamedNode(source_text_iri(base, source.slug))
-    minted = _Minted(graph)
+    minted = Minted(graph)
     _describe_text(minted, article, media, text)
     for sentence in sentences:
         _describe_sentence(minted, base, source.slug, article, media, text, sentence)
@@ -159,7 +159,7 @@ def mint(store: ox.Store, base: str, source: ArticleSource,
     )
 
 
-class _Minted:
+class Minted:
     """Quads of one graph, each once."""
 
     def __init__(self, graph: ox.NamedNode):
@@ -172,7 +172,7 @@ class _Minted:
             self.quads.append(quad)
 
 
-def _describe_text(minted: _Minted, article: ox.NamedNode, media: ox.NamedNode, text: str) -> None:
+def _describe_text(minted: Minted, article: ox.NamedNode, media: ox.NamedNode, text: str) -> None:
     data = text.encode("utf-8")
     minted.add(article, ENCODING, media)
     minted.add(media, TYPE, MEDIA_OBJECT)
@@ -185,7 +185,7 @@ def _describe_text(minted: _Minted, article: ox.NamedNode, media: ox.NamedNode, 
         minted.add(media, RIGHTS, ox.Literal(statement, language=language))
 
 
-def _describe_span(minted: _Minted, node: ox.NamedNode, media: ox.NamedNode, text: str,
+def _describe_span(minted: Minted, node: ox.NamedNode, media: ox.NamedNode, text: str,
                    start: int, end: int) -> None:
     """A span of the text as a Web Annotation specific resource with both selectors."""
     position, quote = ox.NamedNode(node.value + "-position"), ox.NamedNode(node.value + "-quote")
@@ -204,7 +204,7 @@ def _describe_span(minted: _Minted, node: ox.NamedNode, media: ox.NamedNode, tex
         minted.add(quote, SUFFIX, ox.Literal(text[end:end + QUOTE_CONTEXT]))
 
 
-def _describe_sentence(minted: _Minted, base: str, slug: str, article: ox.NamedNode,
+def _describe_sentence(minted: Minted, base: str, slug: str, article: ox.NamedNode,
                        media: ox.NamedNode, text: str, sentence: Sentence) -> None:
     node = ox.NamedNode(sentence_iri(base, slug, sentence.n))
     _describe_span(minted, node, media, text, sentence.start, sentence.end)
@@ -213,7 +213,7 @@ def _describe_sentence(minted: _Minted, base: str, slug: str, article: ox.NamedN
     minted.add(node, TEXT_KIND, ox.Literal(sentence.kind))
 
 
-def _cite(minted: _Minted, store: ox.Store, base: str, slug: str, media: ox.NamedNode,
+def _cite(minted: Minted, store: ox.Store, base: str, slug: str, media: ox.NamedNode,
           text: str, sentence: Sentence, citation: Citation,
           cited: dict[ox.Triple, _Cited]) -> None:
     matches = [q.triple for q in store.quads_for_pattern(
@@ -243,16 +243,21 @@ def _cite(minted: _Minted, store: ox.Store, base: str, slug: str, media: ox.Name
             by.words.add(words)
 
 
-def _describe_statement(minted: _Minted, node: ox.NamedNode, triple: ox.Triple, by: _Cited,
+def _describe_statement(minted: Minted, node: ox.NamedNode, triple: ox.Triple, by: _Cited,
                         base: str, slug: str) -> None:
-    minted.add(node, TYPE, STATEMENT)
-    minted.add(node, SUBJECT, triple.subject)
-    minted.add(node, PREDICATE, triple.predicate)
-    minted.add(node, OBJECT, triple.object)
+    reify(minted, node, triple)
     for n in sorted(by.sentences):
         minted.add(node, DERIVED_FROM, ox.NamedNode(sentence_iri(base, slug, n)))
     for words in sorted(by.words):
         minted.add(node, IN_WORDS, ox.NamedNode(words))
+
+
+def reify(minted: Minted, node: ox.NamedNode, triple: ox.Triple) -> None:
+    """``node`` as the reifier of ``triple`` (RDF 1.1 reification)."""
+    minted.add(node, TYPE, STATEMENT)
+    minted.add(node, SUBJECT, triple.subject)
+    minted.add(node, PREDICATE, triple.predicate)
+    minted.add(node, OBJECT, triple.object)
 
 
 def _reject_blank_nodes(source: ArticleSource, facts: Iterable[ox.Triple]) -> None:

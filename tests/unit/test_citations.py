@@ -139,7 +139,7 @@ def test_without_a_citations_file_the_load_goes_on_and_everything_is_listed(tiny
     assert len(alpha.uncited) == 10 and [s.n for s in alpha.unmarked] == [1, 2, 3]
     assert not any(True for _ in stage(settings_for(tiny_copy)).store.quads_for_pattern(
         None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"), None))
+        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"), ox.NamedNode(ALPHA)))
 
 
 def test_the_command_lists_what_is_left_as_lines_to_fill_in(tiny_copy):
