@@ -29,6 +29,10 @@ SHAPES = BASE + "shapes#"
 FR = "data/pce-makers-grand-paris-russie.ttl"
 EN = "data/grand-paris-expertise-exported-to-russia.ttl"
 ROLES = "data/roles.ttl"
+FR_CITATIONS = "data/sources/pce-makers-grand-paris-russie.citations.tsv"
+FR_GRAPH = BASE + "graph/pce-makers-grand-paris-russie"
+FR_ARTICLE, EN_ARTICLE = BASE + "id/article/pce-makers-grand-paris-russie", BASE + "id/article/grand-paris-expertise-exported-to-russia"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 LINKS = "data/links.ttl"
 
 # The prefixes of the article files, for new files that need them.
@@ -51,6 +55,9 @@ class Case:
     new: str = ""
     severity: str = "Violation"
     alone: bool = False  # validated alone: it relies on facts another case may change
+    # files written first where the copy has none (relative path, text): what the case
+    # needs to exist, e.g. an article's citations file
+    setup: tuple[tuple[str, str], ...] = ()
 
     def applies_to(self, root: Path) -> bool:
         path = root / self.file
@@ -59,6 +66,9 @@ class Case:
         return path.exists() and path.read_text(encoding="utf-8").count(self.old) == 1
 
     def apply(self, root: Path) -> None:
+        for name, text in self.setup:
+            if not (root / name).exists():
+                (root / name).write_text(text, encoding="utf-8")
         path = root / self.file
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if self.old is None:
@@ -475,6 +485,56 @@ CASES = {
         EN,
         'schema:creditText "PCE" ;\n    schema:copyrightNotice "© PCE" ;',
         'schema:copyrightNotice "© PCE" ;',
+    ),
+    # --- citations (shapes/citations.ttl)
+    "uncited-fact": Case(
+        "CitedFactShape",
+        "id/person/uncited-person",
+        "cites no sentence",
+        FR,
+        None,
+        'person:uncited-person a schema:Person ; rdfs:label "Uncited Person" .',
+        alone=True,
+        setup=((FR_CITATIONS, "sentence\tsubject\tpredicate\tobject\twords\n"
+                              "s1\tarticle:pce-makers-grand-paris-russie\tschema:headline\t*\t\n"),),
+    ),
+    "citation-of-the-other-article": Case(
+        "CitationInItsArticleShape",
+        "graph/pce-makers-grand-paris-russie#st-0000000000000001",
+        "cites a sentence that is not one of its own article's",
+        FR,
+        None,
+        f"<{FR_GRAPH}#st-0000000000000001> a <{RDF_NS}Statement> ; "
+        f"<{RDF_NS}subject> article:pce-makers-grand-paris-russie ; "
+        f'<{RDF_NS}predicate> schema:inLanguage ; <{RDF_NS}object> "fr" ; '
+        f"prov:wasDerivedFrom <{EN_ARTICLE}#s1> .",
+    ),
+    "quote-not-the-text": Case(
+        "QuoteMatchesTextShape",
+        "id/article/pce-makers-grand-paris-russie#s1-quote",
+        "is not the text between the offsets",
+        FR,
+        None,
+        f"<{FR_ARTICLE}#s1-quote> <http://www.w3.org/ns/oa#exact> "
+        '"PCE met en relation les makers du Grand Paris et l’Italie" .',
+    ),
+    "reifier-of-an-unasserted-triple": Case(
+        "ReifiedTripleAssertedShape",
+        "graph/pce-makers-grand-paris-russie#st-0000000000000002",
+        "triple is not asserted in the graph",
+        FR,
+        None,
+        f"<{FR_GRAPH}#st-0000000000000002> a <{RDF_NS}Statement> ; "
+        f"<{RDF_NS}subject> person:alexandre-missoffe ; <{RDF_NS}predicate> schema:name ; "
+        f'<{RDF_NS}object> "Nobody" ; prov:wasDerivedFrom <{FR_ARTICLE}#s2> .',
+    ),
+    "derived-triple-without-a-rule": Case(
+        "DerivedByRuleShape",
+        "id/person/alexandre-missoffe",
+        "names no rule",
+        "data/derived.ttl",
+        None,
+        PREFIXES + "person:alexandre-missoffe schema:knows person:andrei-tchibis .",
     ),
 }
 
