@@ -90,8 +90,11 @@ class Sources:
 class Description:
     """A resource's description, with the graphs stating each statement.
 
-    ``quads`` is what the data formats serialise; ``gist`` holds display-only facts
-    about linked resources (captions, credits), never served as the description.
+    ``quads`` is what the data formats serialise: the facts and their ``provenance``
+    (the reifiers of the resource's own statements, the sentences and words they cite
+    with their selectors, the rules of derived ones). ``graphs`` holds the facts only,
+    so pages never list a reifier or a sentence as a link. ``gist`` holds display-only
+    facts about linked resources (captions, credits), never served as the description.
     """
 
     iri: str
@@ -99,6 +102,7 @@ class Description:
     gist: tuple[ox.Quad, ...]
     sources: Sources
     graphs: MappingProxyType[ox.Triple, tuple[str, ...]] = field(repr=False)
+    provenance: tuple[ox.Quad, ...] = ()
 
     @property
     def types(self) -> list[str]:
@@ -155,18 +159,22 @@ def _describe(snapshot: Snapshot, iri: str) -> Description:
     store = snapshot.store
     if not store.exists(iri):
         raise ResourceNotFound(f"nothing is published about {iri}")
-    quads = tuple(store.describe(iri))
+    facts = tuple(store.describe(iri))
     graphs: dict[ox.Triple, list[str]] = {}
-    for quad in quads:
+    for quad in facts:
         names = graphs.setdefault(quad.triple, [])
         if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value not in names:
             names.append(quad.graph_name.value)
+    seen = set(facts)
+    provenance = tuple(q for q in _quads(store.query(queries.bind(
+        queries.DESCRIBE_PROVENANCE, root=[ox.NamedNode(iri)]))) if q not in seen)
     return Description(
         iri=iri,
-        quads=quads,
-        gist=_gist(snapshot, iri, quads),
+        quads=(*facts, *dict.fromkeys(provenance)),
+        gist=_gist(snapshot, iri, facts),
         sources=sources(snapshot),
         graphs=MappingProxyType({t: tuple(sorted(g)) for t, g in graphs.items()}),
+        provenance=tuple(dict.fromkeys(provenance)),
     )
 
 

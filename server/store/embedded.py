@@ -34,6 +34,7 @@ RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
 # and the classes of the properties the shapes mark ``dash:composite true``.
 OWNED_CLASSES = frozenset({ox.NamedNode(str(ORG.Membership)), ox.NamedNode(str(SCHEMA.Quotation))})
 INCOMING_LIMIT = 1000
+_REIFICATION = frozenset(ox.NamedNode(p) for p in queries.REIFICATION)
 DEFAULT_GRAPH = ox.DefaultGraph()
 MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -82,7 +83,9 @@ class EmbeddedStore:
         self._closure(node, found)
         for owned in self._owned(node):
             self._closure(owned, found)
-        for count, quad in enumerate(named_quads(self._store, None, None, node)):
+        incoming = (q for q in named_quads(self._store, None, None, node)
+                    if q.predicate not in _REIFICATION)
+        for count, quad in enumerate(incoming):
             if count >= INCOMING_LIMIT:
                 break
             found.setdefault(quad)

@@ -86,7 +86,45 @@ _CLOSURE_BRANCHES = (*(_blank_branch(d) for d in range(BLANK_DEPTH + 1)),
 DESCRIBE_CLOSURE = ("SELECT ?s ?p ?o ?g WHERE {\n  {\n    "
                     + "\n  } UNION {\n    ".join(_CLOSURE_BRANCHES) + "\n  }\n}\n")
 
-DESCRIBE_INCOMING = "SELECT ?s ?p ?o ?g WHERE { VALUES ?o { } GRAPH ?g { ?s ?p ?o } } LIMIT 1000"
+# Links to a resource, not counting the reifiers of statements about it (provenance,
+# see DESCRIBE_PROVENANCE): a resource named in a thousand facts is not linked a
+# thousand more times.
+REIFICATION = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject",
+               "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate",
+               "http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+DESCRIBE_INCOMING = ("SELECT ?s ?p ?o ?g WHERE { VALUES ?o { } GRAPH ?g { ?s ?p ?o } FILTER(?p NOT IN ("
+                     + ", ".join(f"<{p}>" for p in REIFICATION) + ")) } LIMIT 1000")
+
+# The provenance of a resource's own statements (DESIGN §8): in each graph, the reifier
+# of each triple it is the subject of; the sentences and words it cites, with their
+# selectors; for a derived triple, the activity that generated it, its plan (the rule)
+# and the rule's labels. Premise reifiers are named, not described.
+DESCRIBE_PROVENANCE = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX gpr: <https://w3id.org/grand-paris-russia/ontology#>
+SELECT ?s ?p ?o ?g WHERE {
+  VALUES ?root { }
+  GRAPH ?g { ?statement rdf:subject ?root ; a rdf:Statement }
+  {
+    GRAPH ?g { ?statement ?p ?o } BIND(?statement AS ?s)
+  } UNION {
+    GRAPH ?g { ?statement prov:wasDerivedFrom|gpr:inWords ?s . ?s a oa:SpecificResource ; ?p ?o }
+  } UNION {
+    GRAPH ?g { ?statement prov:wasDerivedFrom|gpr:inWords ?span .
+               ?span a oa:SpecificResource ; oa:hasSelector ?s . ?s ?p ?o }
+  } UNION {
+    GRAPH ?g { ?statement prov:wasGeneratedBy ?s . ?s ?p ?o }
+  } UNION {
+    GRAPH ?g { ?statement prov:wasGeneratedBy/prov:qualifiedAssociation ?s . ?s ?p ?o }
+  } UNION {
+    GRAPH ?g { ?statement prov:wasGeneratedBy/prov:qualifiedAssociation/prov:hadPlan ?s .
+               ?s ?p ?o FILTER(?p IN (rdf:type, rdfs:label)) }
+  }
+}
+"""
 
 LABELS = "SELECT ?s ?p ?o ?g WHERE { VALUES ?s { } VALUES ?p { } GRAPH ?g { ?s ?p ?o } }"
 
