@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 import test_competency_questions
 import test_example_answers
-from kg_helpers import BASE, QUERIES
+import test_provenance_queries
+from kg_helpers import ARTICLES, BASE, QUERIES, SOURCES
 
 from server.domain.canned import bind
 from server.domain.catalogue import catalogue
@@ -50,7 +51,8 @@ def test_every_answer_is_asserted(path):
         assert any(name.startswith(f"test_{path.name[:3]}_") for name in tested)
     else:
         assert (path.stem in test_example_answers.COLUMNS
-                or (path.stem, ()) in test_example_answers.CANNED)
+                or (path.stem, ()) in test_example_answers.CANNED
+                or path.stem in test_provenance_queries.QUERIES)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -60,4 +62,8 @@ def test_runs_on_the_dataset(path, repo_snapshot):
     result = repo_snapshot.store.query(text)
     assert isinstance(result, ox.QuerySolutions)
     rows = list(result)
-    assert rows or path.name.startswith("q45"), "only Q45 has an empty answer"
+    # the provenance queries read the reifiers the citations files make: until both
+    # articles have theirs, an empty answer is what the data says
+    uncited = not all((SOURCES / f"{slug}.citations.tsv").is_file() for slug in ARTICLES)
+    assert rows or path.name.startswith("q45") or (
+        uncited and path.stem in test_provenance_queries.QUERIES), "only Q45 has an empty answer"
