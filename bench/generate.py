@@ -7,7 +7,11 @@ blank nodes. So every copy has the template's shape exactly (articles as named g
 people, organisations, memberships with roles, events, quotations, labels in French and
 English) and passes the same shapes, whatever they check, while the whole grows to
 100k, 1M or 5M statements. Statements about things outside ``BASE id/`` and
-``BASE graph/`` (the dataset's own description) are kept once. The derived graph is
+``BASE graph/`` (the dataset's own description, the articles' texts ``BASE source/…``)
+are kept once. The template is copied as staged, so with its provenance layer (DESIGN §8):
+each copy's articles have their sentences and selectors (``…/id/article/x-c42#s12``) and
+a reifier for every cited fact (``…/graph/x-c42#st-…``), citing the template's texts;
+the loader derives the derived graph and its reifiers again. The derived graph is
 not copied unless asked (``include_derived``): the loader derives it again, as it
 would for real data; benchmarks that skip the loader ask for it.
 

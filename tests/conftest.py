@@ -9,14 +9,13 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from jinja2 import StrictUndefined
-from werkzeug.serving import make_server
+from serving import serving
 
 from server import create_app
 from server.domain.loading import Snapshot, load_snapshot
@@ -121,14 +120,7 @@ def chromium():
 @pytest.fixture(scope="session")
 def live_url(repo_snapshot) -> Iterator[str]:
     """The repository's data on a real socket of 127.0.0.1, served from a thread."""
-    app = make_app({}, repo_snapshot)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["sparql"].close()
+    yield from serving(make_app({}, repo_snapshot))
 
 
 def load_module(name: str, path: Path) -> ModuleType:

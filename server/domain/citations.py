@@ -26,19 +26,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 __all__ = [
+    "CITATIONS_HEADER",
+    "CITATIONS_SUFFIX",
     "KINDS",
     "SENTENCES_SUFFIX",
-    "CITATIONS_SUFFIX",
-    "CITATIONS_HEADER",
+    "ArticleSource",
+    "Citation",
     "NotationError",
     "Sentence",
-    "Citation",
-    "ArticleSource",
     "article_sources",
-    "read_sentences",
-    "read_citations",
     "fact_line",
     "mark_line",
+    "read_citations",
+    "read_sentences",
 ]
 
 KINDS = ("headline", "intertitle", "paragraph", "caption")

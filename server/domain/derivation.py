@@ -31,8 +31,15 @@ from server.domain import iris
 from server.domain.citations import NotationError
 from server.domain.provenance import DERIVED_FROM, TEXT, TYPE, Minted, ntriples, reify
 
-__all__ = ["RuleBody", "Justification", "parse_rule", "justify", "RuleUnusable", "rule_labels",
-           "mint_derived"]
+__all__ = [
+    "Justification",
+    "RuleBody",
+    "RuleUnusable",
+    "justify",
+    "mint_derived",
+    "parse_rule",
+    "rule_labels",
+]
 
 _PROV = "http://www.w3.org/ns/prov#"
 RULE = ox.NamedNode("https://w3id.org/grand-paris-russia/ontology#Rule")

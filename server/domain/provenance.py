@@ -38,7 +38,7 @@ from server.domain.citations import (
 )
 from server.domain.iris import graph_iri, resource_iri, sentence_iri, source_text_iri, statement_iri
 
-__all__ = ["ArticleProvenance", "Minted", "mint", "ntriples", "reify", "QUOTE_CONTEXT"]
+__all__ = ["QUOTE_CONTEXT", "ArticleProvenance", "Minted", "mint", "ntriples", "reify"]
 
 QUOTE_CONTEXT = 32  # code points of oa:prefix / oa:suffix around a quote
 
@@ -72,10 +72,10 @@ TEXT_KIND, IN_WORDS = ox.NamedNode(_GPR + "textKind"), ox.NamedNode(_GPR + "inWo
 NON_NEGATIVE = ox.NamedNode(_XSD + "nonNegativeInteger")
 
 RIGHTS_STATEMENTS = (
-    ("The article as its publisher printed it, kept unchanged as the source of the facts "
-     "quoted from it; its rights stay with its publisher.", "en"),
-    ("L’article tel que son éditeur l’a publié, gardé inchangé comme source des faits qui "
-     "en sont cités ; ses droits restent à son éditeur.", "fr"),
+    (("The article as its publisher printed it, kept unchanged as the source of the facts "
+      "quoted from it; its rights stay with its publisher."), "en"),
+    (("L’article tel que son éditeur l’a publié, gardé inchangé comme source des faits qui "
+      "en sont cités ; ses droits restent à son éditeur."), "fr"),
 )
 
 

@@ -5,7 +5,6 @@ documents (DESIGN §8); the page of the resource lists no reifier or sentence.""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ import requests
 from bs4 import BeautifulSoup
 from conftest import app_for
 from rdflib import Graph, URIRef
-from werkzeug.serving import make_server
+from serving import serving
 
 from server.runtime.settings import REPOSITORY
 
@@ -29,14 +28,8 @@ DOC = (REPOSITORY / "docs" / "data-model.md").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def tiny_url(tiny_config, tiny_snapshot, tmp_path_factory) -> Iterator[str]:
-    app = app_for({**tiny_config, "dump_dir": str(tmp_path_factory.mktemp("dumps"))}, tiny_snapshot)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["sparql"].close()
+    dumps = str(tmp_path_factory.mktemp("dumps"))
+    yield from serving(app_for({**tiny_config, "dump_dir": dumps}, tiny_snapshot))
 
 
 def test_rdflib_finds_each_stated_triples_sentence_and_quote(tiny_url):
