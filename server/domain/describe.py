@@ -159,22 +159,24 @@ def _describe(snapshot: Snapshot, iri: str) -> Description:
     store = snapshot.store
     if not store.exists(iri):
         raise ResourceNotFound(f"nothing is published about {iri}")
-    facts = tuple(store.describe(iri))
+    provenance = tuple(dict.fromkeys(_quads(store.query(queries.bind(
+        queries.DESCRIBE_PROVENANCE, root=[ox.NamedNode(iri)])))))
+    # an article's sentences and text link to it: provenance, not links to list
+    cited = {q.subject for q in provenance}
+    facts = tuple(q for q in store.describe(iri) if q.subject not in cited)
     graphs: dict[ox.Triple, list[str]] = {}
     for quad in facts:
         names = graphs.setdefault(quad.triple, [])
         if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value not in names:
             names.append(quad.graph_name.value)
     seen = set(facts)
-    provenance = tuple(q for q in _quads(store.query(queries.bind(
-        queries.DESCRIBE_PROVENANCE, root=[ox.NamedNode(iri)]))) if q not in seen)
     return Description(
         iri=iri,
-        quads=(*facts, *dict.fromkeys(provenance)),
+        quads=(*facts, *(q for q in provenance if q not in seen)),
         gist=_gist(snapshot, iri, facts),
         sources=sources(snapshot),
         graphs=MappingProxyType({t: tuple(sorted(g)) for t, g in graphs.items()}),
-        provenance=tuple(dict.fromkeys(provenance)),
+        provenance=provenance,
     )
 
 

@@ -98,14 +98,18 @@ DESCRIBE_INCOMING = ("SELECT ?s ?p ?o ?g WHERE { VALUES ?o { } GRAPH ?g { ?s ?p 
 # The provenance of a resource's own statements (DESIGN §8): in each graph, the reifier
 # of each triple it is the subject of; the sentences and words it cites, with their
 # selectors; for a derived triple, the activity that generated it, its plan (the rule)
-# and the rule's labels. Premise reifiers are named, not described.
+# and the rule's labels. Premise reifiers are named, not described. An article's
+# description also holds its text and its sentences, which belong to it.
 DESCRIBE_PROVENANCE = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX gpr: <https://w3id.org/grand-paris-russia/ontology#>
 SELECT ?s ?p ?o ?g WHERE {
+{
   VALUES ?root { }
   GRAPH ?g { ?statement rdf:subject ?root ; a rdf:Statement }
   {
@@ -123,6 +127,17 @@ SELECT ?s ?p ?o ?g WHERE {
     GRAPH ?g { ?statement prov:wasGeneratedBy/prov:qualifiedAssociation/prov:hadPlan ?s .
                ?s ?p ?o FILTER(?p IN (rdf:type, rdfs:label)) }
   }
+} UNION {
+  VALUES ?root { }
+  GRAPH ?g { ?root schema:encoding ?s . ?s a schema:MediaObject ; ?p ?o }
+} UNION {
+  VALUES ?root { }
+  GRAPH ?g { ?s dcterms:isPartOf ?root ; a oa:SpecificResource ; ?p ?o }
+} UNION {
+  VALUES ?root { }
+  GRAPH ?g { ?sentence dcterms:isPartOf ?root ; a oa:SpecificResource ; oa:hasSelector ?s .
+             ?s ?p ?o }
+}
 }
 """
 
