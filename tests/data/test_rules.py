@@ -115,11 +115,18 @@ RULES = {
 }
 
 
+RDF_NS, PROV_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/ns/prov#"
+
+
 def derived(settings: Settings) -> set[ox.Triple]:
+    """The derived facts, without their reifiers and the rules (DESIGN §8)."""
     staged = stage(settings)
     graph = ox.NamedNode(staged.derived_graph)
-    return {ox.Triple(q.subject, q.predicate, q.object)
-            for q in staged.store.quads_for_pattern(None, None, None, graph)}
+    quads = list(staged.store.quads_for_pattern(None, None, None, graph))
+    explaining = {q.subject for q in quads if q.predicate.value == RDF_TYPE and q.object.value in (
+        RDF_NS + "Statement", PROV_NS + "Activity", PROV_NS + "Association",
+        "https://w3id.org/grand-paris-russia/ontology#Rule")}
+    return {q.triple for q in quads if q.subject not in explaining}
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +138,9 @@ def without(settings: Settings, rule: str, tmp_path: Path) -> set[ox.Triple]:
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data)
     (data / "rules" / f"{rule}.rq").unlink(missing_ok=True)
+    labels = data / "rules" / "labels.tsv"  # each rule's labels: the gone one's too
+    labels.write_text("".join(line for line in labels.read_text(encoding="utf-8").splitlines(True)
+                              if not line.startswith(f"{rule}\t")), encoding="utf-8")
     return derived(dataclasses.replace(settings, data_dir=data))
 
 
