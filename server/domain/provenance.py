@@ -38,7 +38,8 @@ from server.domain.citations import (
 )
 from server.domain.iris import graph_iri, resource_iri, sentence_iri, source_text_iri, statement_iri
 
-__all__ = ["QUOTE_CONTEXT", "ArticleProvenance", "Minted", "mint", "ntriples", "reify"]
+__all__ = ["EXPLAINING_CLASSES", "QUOTE_CONTEXT", "ArticleProvenance", "Minted", "mint", "ntriples",
+           "reify"]
 
 QUOTE_CONTEXT = 32  # code points of oa:prefix / oa:suffix around a quote
 
@@ -70,6 +71,14 @@ DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
 EDITORIAL_NOTE = ox.NamedNode(_SKOS + "editorialNote")
 TEXT_KIND, IN_WORDS = ox.NamedNode(_GPR + "textKind"), ox.NamedNode(_GPR + "inWords")
 NON_NEGATIVE = ox.NamedNode(_XSD + "nonNegativeInteger")
+
+# The classes of what the loader mints to explain the facts (reifiers, sentences and
+# their selectors, the texts, the rules and their application): not resources a graph
+# lists, nor facts an article states.
+EXPLAINING_CLASSES = frozenset(ox.NamedNode(c) for c in (
+    _RDF + "Statement", _OA + "SpecificResource", _OA + "TextPositionSelector",
+    _OA + "TextQuoteSelector", _SCHEMA + "MediaObject", _GPR + "Rule", _PROV + "Activity",
+    _PROV + "Association"))
 
 RIGHTS_STATEMENTS = (
     (("The article as its publisher printed it, kept unchanged as the source of the facts "

@@ -34,6 +34,7 @@ from server.domain.dumps import Contents, Dump, DumpCache, Statements
 from server.domain.formats import Format, checked_statements
 from server.domain.labels import Label, Labels
 from server.domain.loading import Snapshot
+from server.domain.provenance import EXPLAINING_CLASSES
 from server.memo import Memo
 from server.store import Store
 from server.web.errors import ResourceNotFound
@@ -74,11 +75,15 @@ class GraphPage:
 
 
 def graph_subjects(snapshot: Snapshot, iri: str) -> tuple[str, ...]:
-    """The IRIs the graph states facts about, sorted; made once per data version."""
+    """The IRIs the graph states facts about, sorted, leaving out the provenance that
+    explains them (reifiers, sentences, texts, rules); made once per data version."""
 
     def make() -> tuple[str, ...]:
-        found = {q.subject.value for q in snapshot.store.quads(graphs=[iri])
-                 if isinstance(q.subject, ox.NamedNode)}
+        quads = list(snapshot.store.quads(graphs=[iri]))
+        explaining = {q.subject for q in quads
+                      if q.predicate.value == RDF_TYPE and q.object in EXPLAINING_CLASSES}
+        found = {q.subject.value for q in quads
+                 if isinstance(q.subject, ox.NamedNode) and q.subject not in explaining}
         return tuple(sorted(found))
 
     return _SUBJECTS.get(scope(snapshot), iri, make)

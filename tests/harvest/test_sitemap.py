@@ -9,7 +9,7 @@ from server.domain import harvest
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 PAGES = {f"http://localhost/page/{path}" for path in (
     "person/ada-lovelace", "person/charles-babbage", "organization/analytical-society",
-    "role/ada-lovelace-member")} | {f"http://localhost/graph/{slug}" for slug in (
+    "role/ada-lovelace-member", "article/alpha")} | {f"http://localhost/graph/{slug}" for slug in (
     "alpha", "beta", "derived")}
 
 

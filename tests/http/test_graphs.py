@@ -210,14 +210,14 @@ def test_derived_and_curated_graphs_say_what_they_are(repo_client, slug, kind, b
 
 
 def test_a_graph_the_data_does_not_describe_still_has_a_page(client, tiny_snapshot):
-    soup = html(client, "/graph/alpha")
-    assert soup.h1.get_text(strip=True) == "alpha"
+    soup = html(client, "/graph/beta")
+    assert soup.h1.get_text(strip=True) == "beta"
     assert soup.select_one("p.kind").get_text().startswith("Curated graph")
     assert not soup.select('script[type="application/ld+json"]')
     listed = [a["href"] for a in soup.select("section.subjects ol a")]
     assert listed == ["http://localhost/id/" + s[len(f"{TINY}id/"):]
-                      for s in graph_subjects(tiny_snapshot, f"{TINY}graph/alpha")]
-    assert "Ada Lovelace" in soup.select_one("section.subjects").get_text()
+                      for s in graph_subjects(tiny_snapshot, f"{TINY}graph/beta")]
+    assert "Charles Babbage" in soup.select_one("section.subjects").get_text()
 
 
 def test_the_resources_are_listed_a_page_at_a_time(repo_client, repo_snapshot):
