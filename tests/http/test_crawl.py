@@ -53,8 +53,11 @@ def _visit(path: str, seen: set[str], queue: deque) -> None:
 
 
 def published(snapshot, base: str) -> set[str]:
+    """The resources with a page: a sentence of an article (``…#s12``) is read on its
+    article's page, not a page of its own."""
     text = queries.bind(queries.SUBJECTS_UNDER, space=[ox.Literal(base + "id/")])
-    return {s["s"].value for s in snapshot.store.query(text)}
+    return {s["s"].value for s in snapshot.store.query(text)
+            if parse_resource_iri(base, s["s"].value) is not None}
 
 
 def test_every_resource_of_the_repository_is_reachable_from_the_home_page(repo_client,
