@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from conftest import app_for
 from rdflib import Graph, URIRef
 from serving import serving
 
@@ -26,10 +25,9 @@ DOC = (REPOSITORY / "docs" / "data-model.md").read_text(encoding="utf-8")
            if "oa:TextQuoteSelector" in q and "?statement a rdf:Statement" in q]
 
 
-@pytest.fixture(scope="module")
-def tiny_url(tiny_config, tiny_snapshot, tmp_path_factory) -> Iterator[str]:
-    dumps = str(tmp_path_factory.mktemp("dumps"))
-    yield from serving(app_for({**tiny_config, "dump_dir": dumps}, tiny_snapshot))
+@pytest.fixture
+def tiny_url(tiny_app) -> Iterator[str]:
+    yield from serving(tiny_app)
 
 
 def test_rdflib_finds_each_stated_triples_sentence_and_quote(tiny_url):
