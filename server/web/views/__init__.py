@@ -17,6 +17,7 @@ from server.web.views import (
     search,
     site,
     sparql,
+    texts,
     vocab,
 )
 from server.web.views.common import keep_language
@@ -27,7 +28,7 @@ __all__ = ["register_views", "BLUEPRINTS", "EXPOSED_HEADERS"]
 EXPOSED_HEADERS = "Link, ETag, Location, Content-Length"
 
 BLUEPRINTS = (site.bp, dataset.bp, resources.bp, vocab.bp, search.bp, sparql.bp, graphs.bp,
-              canned.bp, releases.bp, changes.bp, checks.bp)
+              canned.bp, releases.bp, changes.bp, checks.bp, texts.bp)
 
 
 def register_views(app: Flask) -> None:
