@@ -255,3 +255,56 @@ SELECT DISTINCT ?person ?org WHERE {
   GRAPH ?h { ?person ?works ?org }
 }
 """
+
+# --- provenance of each fact (DESIGN §8): reifiers, sentences and the words they cite
+
+_PROVENANCE_PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <http://schema.org/>
+PREFIX gpr: <https://w3id.org/grand-paris-russia/ontology#>
+"""
+# A reifier in the graph that states its triple: what it is derived from (sentences, or
+# the reifiers of its premises), the words it cites, the rule that made it (the plan of
+# the activity that generated it, or the rule itself).
+_STATEMENT_BODY = """
+  GRAPH ?g { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
+  OPTIONAL { GRAPH ?g { ?st prov:wasDerivedFrom ?from } }
+  OPTIONAL { GRAPH ?g { ?st gpr:inWords ?words } }
+  OPTIONAL { ?st prov:wasGeneratedBy ?made
+             OPTIONAL { ?made prov:qualifiedAssociation/prov:hadPlan ?plan } }
+  BIND(COALESCE(?plan, ?made) AS ?rule)
+"""
+_STATEMENT_SELECT = "SELECT DISTINCT ?st ?g ?s ?p ?o ?from ?words ?rule WHERE {"
+# The reifiers of the statements about some subjects.
+STATEMENTS_ABOUT = (_PROVENANCE_PREFIXES + _STATEMENT_SELECT + "\n  VALUES ?s { }"
+                    + _STATEMENT_BODY + "}")
+# Some reifiers, named (the premises of a derived statement).
+STATEMENTS_NAMED = (_PROVENANCE_PREFIXES + _STATEMENT_SELECT + "\n  VALUES ?st { }"
+                    + _STATEMENT_BODY + "}")
+# The reifiers that cite the sentences of an article.
+STATEMENTS_OF_ARTICLE = (_PROVENANCE_PREFIXES + _STATEMENT_SELECT + """
+  VALUES ?article { }
+  ?from dcterms:isPartOf ?article ; schema:position ?n ."""
+                         + _STATEMENT_BODY + "}")
+# Passages of a text (sentences, words): where they sit, what they say, what they are part of.
+PASSAGES = _PROVENANCE_PREFIXES + """
+SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole WHERE {
+  VALUES ?x { }
+  ?x oa:hasSelector ?position . ?position oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?x oa:hasSelector ?quote . ?quote oa:exact ?exact }
+  OPTIONAL { ?x schema:position ?n }
+  OPTIONAL { ?x gpr:textKind ?kind }
+  OPTIONAL { ?x dcterms:isPartOf ?whole }
+}"""
+# The sentences of an article, in order.
+SENTENCES_OF = _PROVENANCE_PREFIXES + """
+SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole WHERE {
+  VALUES ?whole { }
+  ?x dcterms:isPartOf ?whole ; schema:position ?n ; oa:hasSelector ?position .
+  ?position oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?x oa:hasSelector ?quote . ?quote oa:exact ?exact }
+  OPTIONAL { ?x gpr:textKind ?kind }
+} ORDER BY ?n"""

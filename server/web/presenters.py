@@ -19,9 +19,11 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, XSD
 
 from server.domain import iris
+from server.domain.reifiers import Citations
 from server.domain.describe import Description
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.namespaces import SCHEMA
+from server.web.footnotes import cited_marks
 from server.web.i18n import LANGUAGES, messages
 from server.web.ordering import (
     GROUP_ORDER,
@@ -115,8 +117,10 @@ class ResourcePage:
 class _Context:
     """What building one page needs: the description indexed, the labels, the reader."""
 
-    def __init__(self, description: Description, lang: str, base: str, hints: PropertyHints):
+    def __init__(self, description: Description, lang: str, base: str, hints: PropertyHints,
+                 citations: Citations | None = None):
         self.description = description
+        self.citations = citations
         self.lang = lang
         self.base = base
         self.hints = hints
@@ -139,8 +143,10 @@ class _Context:
             t.predicate.value == RDF_TYPE for t in self.outgoing.get(node, ()))
 
     def sources_of(self, triple: ox.Triple) -> tuple[SourceMark, ...]:
-        return source_marks(self.description.sources, self.description.graphs.get(triple, ()),
-                            self.lang)
+        marks = source_marks(self.description.sources, self.description.graphs.get(triple, ()),
+                             self.lang)
+        return cited_marks(marks, triple, self.citations, self.description.sources, self.lang,
+                           self.base)
 
     def derived_only(self, triple: ox.Triple) -> bool:
         graphs = self.description.graphs.get(triple, ())
@@ -151,7 +157,8 @@ class _Context:
 
 def resource_page(description: Description, lang: str, base: str,
                   hints: PropertyHints | None = None,
-                  prefixes: Mapping[str, str] | None = None) -> ResourcePage:
+                  prefixes: Mapping[str, str] | None = None,
+                  citations: Citations | None = None) -> ResourcePage:
     """The page of a described resource for a reader of ``lang``.
 
     Args:
@@ -160,8 +167,10 @@ def resource_page(description: Description, lang: str, base: str,
         base: the dataset's base IRI (for kinds and local links).
         hints: the order and groups the shapes give the resource's classes.
         prefixes: to tell apart two properties with the same label ("member of").
+        citations: the sentences (or rules and premises) each statement cites, which
+            its footnotes open to.
     """
-    ctx = _Context(description, lang, base, hints or PropertyHints())
+    ctx = _Context(description, lang, base, hints or PropertyHints(), citations)
     subject = ox.NamedNode(description.iri)
     own = _visible_outgoing(ctx, subject)
     types = tuple(term(ctx, t.object.value)
@@ -302,7 +311,8 @@ def _one_name_row(rows: tuple[Row, ...], title: str) -> tuple[Row, ...]:
             key = (value.text, value.lang)
             known = values.get(key)
             merged = value.sources if known is None else (
-                *known.sources, *(m for m in value.sources if m not in known.sources))
+                *known.sources, *(m for m in value.sources
+                                  if m.mark not in {k.mark for k in known.sources}))
             values[key] = replace(value, sources=merged)
     merged_row = replace(names[0], title=title, values=tuple(values.values()), total=len(values))
     first = rows.index(names[0])

@@ -20,6 +20,7 @@ from server.domain.labels import Label, Labels
 from server.web.literals import literal_text
 
 if TYPE_CHECKING:
+    from server.web.footnotes import Cited
     from server.web.presenters import Nested
 
 __all__ = [
@@ -54,6 +55,7 @@ class SourceMark:
     lang: str | None
     article: str | None  # the article's IRI, to link to
     graph: str | None = None  # the graph's IRI, to link to its page
+    cited: Cited | None = None  # the sentences it quotes, or the rule and premises
 
 
 @dataclass(frozen=True)

@@ -64,15 +64,19 @@ def test_the_page_shows_labels_and_type_badges_not_iris(repo_client):
 def test_every_value_says_which_graph_states_it_and_derived_facts_are_marked(repo_client):
     soup = page(repo_client, TCHIBIS)
     legend = {li["id"]: li for li in soup.select("section.sources li")}
-    for mark in soup.select("main dd a.mark"):
-        assert mark["href"].lstrip("#") in legend
-        assert mark["aria-label"]
+    footnotes = soup.select("main dd details.cite")
+    assert footnotes
+    for footnote in footnotes:
+        numbers = [m.get_text() for m in footnote.select("summary .mark")]
+        assert numbers and all(n in footnote.summary["aria-label"] for n in numbers)
+        for link in footnote.select("a.cite-legend"):
+            assert link["href"].lstrip("#") in legend
     articles = [li.a["href"] for li in legend.values() if li.a]
     assert "http://localhost/id/article/pce-makers-grand-paris-russie" in articles
     works_for = next(row for row in soup.select(".row") if row.dt.get_text(strip=True) == "works for")
-    assert works_for.select("a.mark-derived"), "schema:worksFor is derived from the memberships"
+    assert works_for.select("summary .mark-derived"), "schema:worksFor is derived from the memberships"
     name = next(row for row in soup.select(".row") if row.dt.get_text(strip=True) == "name")
-    assert name.select("a.mark") and not name.select("a.mark-derived")
+    assert name.select("summary .mark") and not name.select("summary .mark-derived")
 
 
 def test_memberships_are_shown_inside_the_page_of_their_member(repo_client):

@@ -26,7 +26,7 @@ def test_footnotes_are_numbered_from_one_without_gaps(repo_client, path, lang):
     soup = soup_of(repo_client, path, lang)
     legend = [li.select_one(".mark").get_text() for li in soup.select("section.sources ol.legend li")]
     assert legend == [str(n) for n in range(1, len(legend) + 1)]
-    used = {a.get_text() for a in soup.select("a.mark")}
+    used = {mark.get_text() for mark in soup.select("details.cite summary .mark")}
     assert used == set(legend), "every note is used and every mark has its note"
 
 

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request, url_for
 
 from server.domain import iris
 from server.domain.describe import describe, description_bytes, labels_of, sources, values_page
+from server.domain.reifiers import citations
 from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
 from server.domain.loading import Snapshot
 from server.domain.pictures import signing_network
@@ -85,7 +86,8 @@ def page(kind: str, slug: str) -> Response:
     def context() -> dict:
         description = describe(snapshot, iri)
         model = resource_page(description, reader_language(), settings.base_iri,
-                              property_hints(snapshot, description.types), snapshot.prefixes)
+                              property_hints(snapshot, description.types), snapshot.prefixes,
+                              citations(snapshot, iri, description.graphs))
         return {
             "page": model,
             "signing": _signing(snapshot, iri, model.lang),
