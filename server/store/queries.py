@@ -287,7 +287,8 @@ STATEMENTS_NAMED = (_PROVENANCE_PREFIXES + _STATEMENT_SELECT + "\n  VALUES ?st {
 # The reifiers that cite the sentences of an article.
 STATEMENTS_OF_ARTICLE = (_PROVENANCE_PREFIXES + _STATEMENT_SELECT + """
   VALUES ?article { }
-  ?from dcterms:isPartOf ?article ; schema:position ?n ."""
+  ?cited dcterms:isPartOf ?article ; schema:position ?n .
+  GRAPH ?g { ?st prov:wasDerivedFrom ?cited }"""
                          + _STATEMENT_BODY + "}")
 # Passages of a text (sentences, words): where they sit, what they say, what they are part of.
 PASSAGES = _PROVENANCE_PREFIXES + """

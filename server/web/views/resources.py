@@ -29,6 +29,7 @@ from server.web.negotiation import negotiate
 from server.web.pages import values_list
 from server.web.pictures import SigningGraph, signing_graph
 from server.web.presenters import resource_page
+from server.web.reading import article_reading
 from server.web.terms import embed_json
 from server.web.views.common import (
     document_links,
@@ -95,6 +96,9 @@ def page(kind: str, slug: str) -> Response:
             "formats": _format_links(kind, slug),
             "languages": _language_links("resources.page", kind=kind, slug=slug),
             "canonical": urls.absolute("resources.page", kind=kind, slug=slug),
+            "reading": article_reading(snapshot, iri, slug, description.sources,
+                                       reader_language(), settings.base_iri)
+            if kind == "article" else None,
         }
 
     describe(snapshot, iri)  # 404 before rendering anything
