@@ -46,6 +46,7 @@ class Passage:
     start: int
     end: int
     highlights: tuple[tuple[int, int], ...] = ()
+    note: tuple[str, str | None] | None = None  # why it states no fact, in what language
 
     def pieces(self) -> tuple[tuple[str, bool], ...]:
         """The text cut at the highlights: ``(piece, highlighted)`` in reading order."""
@@ -207,6 +208,7 @@ def _passages(snapshot: Snapshot, template: str, **slots) -> dict[str, Passage]:
         if iri in found:
             continue
         whole, number, kind, exact = (solution[k] for k in ("whole", "n", "kind", "exact"))
+        note = solution["note"]
         found[iri] = Passage(
             iri=iri,
             article=whole.value if isinstance(whole, ox.NamedNode) else "",
@@ -215,6 +217,7 @@ def _passages(snapshot: Snapshot, template: str, **slots) -> dict[str, Passage]:
             text=exact.value if isinstance(exact, ox.Literal) else "",
             start=_integer(solution["start"]),
             end=_integer(solution["end"]),
+            note=(note.value, note.language) if isinstance(note, ox.Literal) else None,
         )
     return found
 

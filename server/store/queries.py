@@ -265,6 +265,7 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX schema: <http://schema.org/>
 PREFIX gpr: <https://w3id.org/grand-paris-russia/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 # A reifier in the graph that states its triple: what it is derived from (sentences, or
 # the reifiers of its premises), the words it cites, the rule that made it (the plan of
@@ -300,12 +301,13 @@ SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole WHERE {
   OPTIONAL { ?x gpr:textKind ?kind }
   OPTIONAL { ?x dcterms:isPartOf ?whole }
 }"""
-# The sentences of an article, in order.
+# The sentences of an article, in order, with the note of one that states no fact.
 SENTENCES_OF = _PROVENANCE_PREFIXES + """
-SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole WHERE {
+SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole ?note WHERE {
   VALUES ?whole { }
   ?x dcterms:isPartOf ?whole ; schema:position ?n ; oa:hasSelector ?position .
   ?position oa:start ?start ; oa:end ?end .
   OPTIONAL { ?x oa:hasSelector ?quote . ?quote oa:exact ?exact }
   OPTIONAL { ?x gpr:textKind ?kind }
+  OPTIONAL { ?x skos:editorialNote ?note }
 } ORDER BY ?n"""

@@ -42,6 +42,7 @@ class ReadSentence:
     number: int
     text: str
     facts: tuple[StatedFact, ...]
+    note: tuple[str, str | None] | None = None  # why it states no fact (text, language)
 
     @property
     def anchor(self) -> str:
@@ -93,7 +94,8 @@ def reading_view(slug: str, passages: tuple[Passage, ...], found: Citations,
         sentence = ReadSentence(passage.number, passage.text, tuple(sorted(
             facts.get(passage.number, ()), key=lambda f: (fold(f.subject.label),
                                                           fold(f.predicate.label),
-                                                          fold(f.object.label if f.object else f.text or "")))))
+                                                          fold(f.object.label if f.object else f.text or "")))),
+            passage.note)
         if previous is None or _new_block(previous, passage, text):
             blocks.append((passage.kind, []))
         blocks[-1][1].append(sentence)
