@@ -98,6 +98,16 @@ class Partition:
 
 
 @dataclass(frozen=True)
+class SourceText:
+    """An article's text as the data describes it (DESIGN §8): its checksum and rights."""
+
+    iri: str
+    sha256: str
+    article: str | None
+    rights: tuple[ox.Literal, ...]
+
+
+@dataclass(frozen=True)
 class DatasetFacts:
     """What the description needs from the store: read once per data version."""
 
@@ -106,6 +116,7 @@ class DatasetFacts:
     examples: tuple[str, ...]
     link_sets: tuple[LinkSet, ...]
     agents: dict[str, tuple[ox.Literal, ...]]  # creator/publisher IRI -> its names
+    texts: tuple[SourceText, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,7 @@ class DatasetDescription:
     dumps: tuple[DumpEntry, ...]
     own: tuple[ox.Quad, ...]
     agents: dict[str, tuple[ox.Literal, ...]]
+    texts: tuple[SourceText, ...] = ()
 
 
 def dataset_iri(base_iri: str) -> str:
@@ -169,7 +181,8 @@ def dataset_facts(snapshot: Snapshot, base_iri: str) -> DatasetFacts:
         if len(examples) == EXAMPLES:
             break
     return DatasetFacts(own=own, sources=sources, examples=tuple(examples),
-                        link_sets=_link_sets(store), agents=_agent_names(store, own))
+                        link_sets=_link_sets(store), agents=_agent_names(store, own),
+                        texts=_source_texts(store, base_iri))
 
 
 def dataset_description(snapshot: Snapshot, base_iri: str, licence: str, facts: DatasetFacts,
@@ -201,6 +214,7 @@ def dataset_description(snapshot: Snapshot, base_iri: str, licence: str, facts: 
         dumps=tuple(_dump_entry(d, addresses) for d in dumps),
         own=facts.own,
         agents=facts.agents,
+        texts=facts.texts,
     )
 
 
@@ -232,6 +246,8 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
         out.add(publisher, FOAF.name, ox.Literal(publisher_name(desc.addresses)))
         out.add(publisher, FOAF.homepage, ox.NamedNode(desc.addresses.home))
     out.add(me, PROV.wasDerivedFrom, *map(ox.NamedNode, desc.sources))
+    for text in desc.texts:
+        _source_text(out, me, text)
     out.add(me, DCTERMS.modified, ox.Literal(desc.modified.isoformat(), datatype=_xsd("dateTime")))
     out.add(me, OWL.versionInfo, ox.Literal(desc.version))
     if desc.conforms:
@@ -308,6 +324,24 @@ def _distribution(out: _Builder, me: ox.NamedNode, dump: DumpEntry, licence: ox.
     out.add(checksum, SPDX.checksumValue, ox.Literal(dump.sha256, datatype=_xsd("hexBinary")))
 
 
+def _source_text(out: _Builder, me: ox.NamedNode, text: SourceText) -> None:
+    """A text the dataset was read from: a document with its media type, its SHA-256 (as
+    SPDX writes checksums, like the dumps') and the rights of its original publisher."""
+    node = ox.NamedNode(text.iri)
+    out.add(me, PROV.wasDerivedFrom, node)
+    out.add(node, RDF.type, FOAF.Document, SCHEMA.MediaObject)
+    out.add(node, DCTERMS["format"], ox.NamedNode(IANA_MEDIA_TYPES["text/plain"]))
+    out.add(node, SCHEMA.sha256, ox.Literal(text.sha256))
+    checksum = ox.BlankNode()
+    out.add(node, SPDX.checksum, checksum)
+    out.add(checksum, RDF.type, SPDX.Checksum)
+    out.add(checksum, SPDX.algorithm, ox.NamedNode(SPDX.checksumAlgorithm_sha256))
+    out.add(checksum, SPDX.checksumValue, ox.Literal(text.sha256, datatype=_xsd("hexBinary")))
+    out.add(node, DCTERMS.rights, *text.rights)
+    if text.article:
+        out.add(node, SCHEMA.encodesCreativeWork, ox.NamedNode(text.article))
+
+
 class _Builder:
     def __init__(self) -> None:
         self.quads: list[ox.Quad] = []
@@ -356,6 +390,23 @@ def _instances(store, cls: str, limit: int = 50) -> tuple[str, ...]:
     text = queries.bind(queries.INSTANCES, **{"class": [ox.NamedNode(cls)]})
     found = sorted(s["s"].value for s in store.query(text) if isinstance(s["s"], ox.NamedNode))
     return tuple(found[:limit])
+
+
+def _source_texts(store, base_iri: str) -> tuple[SourceText, ...]:
+    """The texts under ``BASE source/`` the data describes, with their checksum."""
+    found: dict[str, tuple[str, str | None, list[ox.Literal]]] = {}
+    for row in store.query(queries.SOURCE_TEXTS):
+        text, sha, article, rights = row["text"], row["sha"], row["article"], row["rights"]
+        if not (isinstance(text, ox.NamedNode) and text.value.startswith(f"{base_iri}source/")
+                and isinstance(sha, ox.Literal)):
+            continue
+        entry = found.setdefault(text.value, (sha.value, None, []))
+        if isinstance(article, ox.NamedNode):
+            entry = found[text.value] = (entry[0], article.value, entry[2])
+        if isinstance(rights, ox.Literal) and rights not in entry[2]:
+            entry[2].append(rights)
+    return tuple(SourceText(iri, sha, article, tuple(sorted(rights, key=lambda r: r.language or "")))
+                 for iri, (sha, article, rights) in sorted(found.items()))
 
 
 def _link_sets(store) -> tuple[LinkSet, ...]:

@@ -311,3 +311,11 @@ SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole ?note WHERE {
   OPTIONAL { ?x gpr:textKind ?kind }
   OPTIONAL { ?x skos:editorialNote ?note }
 } ORDER BY ?n"""
+# The articles' source texts the data describes (``schema:MediaObject`` with a checksum),
+# each with the article it encodes and its rights statements.
+SOURCE_TEXTS = _PROVENANCE_PREFIXES + """
+SELECT DISTINCT ?text ?sha ?article ?rights WHERE {
+  ?text a schema:MediaObject ; schema:sha256 ?sha .
+  OPTIONAL { ?text schema:encodesCreativeWork ?article }
+  OPTIONAL { ?text dcterms:rights ?rights }
+}"""
