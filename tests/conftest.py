@@ -123,6 +123,12 @@ def live_url(repo_snapshot) -> Iterator[str]:
     yield from serving(make_app({}, repo_snapshot))
 
 
+@pytest.fixture(scope="session")
+def tiny_live_url(tiny_config, tiny_snapshot) -> Iterator[str]:
+    """The tiny fixture on a real socket of 127.0.0.1, served from a thread."""
+    yield from serving(make_app(tiny_config, tiny_snapshot))
+
+
 def load_module(name: str, path: Path) -> ModuleType:
     """A helper module that is not a package member (bench scripts, test servers)."""
     if name in sys.modules:

@@ -7,20 +7,33 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture
-def open_page(chromium, live_url):
-    """A fresh page in a new context; records every URL it asks for."""
+def page_opener(chromium, url: str):
+    """Open pages of ``url``, each in a new context (with or without script); records every
+    URL a page asks for. Yields the opener, then closes the contexts."""
     contexts = []
 
-    def open_(path: str, *, locale: str = "en-US", width: int = 1200):
-        context = chromium.new_context(locale=locale, viewport={"width": width, "height": 900})
+    def open_(path: str, *, locale: str = "en-US", width: int = 1200, script: bool = True):
+        context = chromium.new_context(locale=locale, viewport={"width": width, "height": 900},
+                                       java_script_enabled=script)
         contexts.append(context)
         page = context.new_page()
         page.requested = []
         page.on("request", lambda request: page.requested.append(request.url))
-        page.goto(live_url + path)
+        page.goto(url + path)
         return page
 
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_page(chromium, live_url):
+    """A page of the repository's data in a fresh context."""
+    yield from page_opener(chromium, live_url)
+
+
+@pytest.fixture
+def open_tiny_page(chromium, tiny_live_url):
+    """A page of the tiny fixture in a fresh context."""
+    yield from page_opener(chromium, tiny_live_url)
