@@ -15,20 +15,31 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from server.domain import iris
-from server.domain.reifiers import Citation, Citations, Passage
 from server.domain.describe import Sources
 from server.domain.labels import Labels
+from server.domain.reifiers import Citation, Citations, Passage
 from server.web.literals import literal_text
 from server.web.terms import SourceMark, Term, term_of
 
-__all__ = ["Cited", "Premise", "Quoted", "cited_marks", "quoted", "article_languages"]
+__all__ = ["Anchored", "Cited", "Fact", "Premise", "Quoted", "article_languages", "cited_marks", "fact_of",
+           "quoted"]
 
 # A premise whose sentence is longer than this is named, not quoted ("where short").
 SHORT_SENTENCE = 240
 
 
+class Anchored:
+    """What stands at a sentence: its anchor in the article's reading view is ``s{n}``."""
+
+    number: int
+
+    @property
+    def anchor(self) -> str:
+        return f"s{self.number}"
+
+
 @dataclass(frozen=True)
-class Quoted:
+class Quoted(Anchored):
     """A sentence as a footnote quotes it: text cut at the words that state the fact."""
 
     article: str  # the article's IRI; the sentence is ``{article}#s{number}``
@@ -39,23 +50,37 @@ class Quoted:
     pieces: tuple[tuple[str, bool], ...]
     short: bool = True  # False: a premise's long sentence, linked rather than quoted
 
-    @property
-    def anchor(self) -> str:
-        return f"s{self.number}"
-
 
 @dataclass(frozen=True)
-class Premise:
-    """A statement a derived value was made from, with its own sources."""
+class Fact:
+    """A statement as links: subject, predicate, and object (a term or a shown literal)."""
 
     subject: Term
     predicate: Term
     object: Term | None
     text: str | None  # a literal object, as shown
     lang: str | None
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A statement a derived value was made from, with its own sources."""
+
+    fact: Fact
     quotes: tuple[Quoted, ...]
     rule: Term | None
     premises: tuple[Premise, ...] = ()
+
+
+def fact_of(triple: ox.Triple, labels: Labels, lang: str, base: str) -> Fact:
+    """``triple`` as a reader of ``lang`` sees it."""
+    obj = triple.object
+    subject = term_of(triple.subject.value, labels, lang, base)
+    predicate = term_of(triple.predicate.value, labels, lang, base)
+    if isinstance(obj, ox.Literal):
+        shown, _ = literal_text(obj, lang)
+        return Fact(subject, predicate, None, shown, obj.language)
+    return Fact(subject, predicate, term_of(obj.value, labels, lang, base), None, None)
 
 
 @dataclass(frozen=True)
@@ -104,21 +129,8 @@ def _cited(citation: Citation, labels: Labels, languages: Mapping[str, str], lan
 
 def _premise(citation: Citation, labels: Labels, languages: Mapping[str, str], lang: str,
              base: str) -> Premise:
-    triple = citation.triple
-    obj = triple.object
-    text = text_lang = None
-    object_term = None
-    if isinstance(obj, ox.Literal):
-        text, _ = literal_text(obj, lang)
-        text_lang = obj.language
-    elif isinstance(obj, ox.NamedNode):
-        object_term = term_of(obj.value, labels, lang, base)
     cited = _cited(citation, labels, languages, lang, base)
     quotes = tuple(replace(q, short=sum(len(piece) for piece, _ in q.pieces) <= SHORT_SENTENCE)
                    for q in cited.quotes)
-    return Premise(
-        subject=term_of(triple.subject.value, labels, lang, base),
-        predicate=term_of(triple.predicate.value, labels, lang, base),
-        object=object_term, text=text, lang=text_lang,
-        quotes=quotes, rule=cited.rule, premises=cited.premises,
-    )
+    return Premise(fact_of(citation.triple, labels, lang, base), quotes, cited.rule,
+                   cited.premises)

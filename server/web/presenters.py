@@ -19,10 +19,10 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, XSD
 
 from server.domain import iris
-from server.domain.reifiers import Citations
 from server.domain.describe import Description
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.namespaces import SCHEMA
+from server.domain.reifiers import Citations
 from server.web.footnotes import cited_marks
 from server.web.i18n import LANGUAGES, messages
 from server.web.ordering import (

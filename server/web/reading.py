@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.domain.reifiers import Citations, Passage, article_citations
 from server.domain.describe import Sources
 from server.domain.labels import Labels, fold
 from server.domain.loading import Snapshot
-from server.web.footnotes import article_languages
-from server.web.literals import literal_text
-from server.web.terms import Term, term_of
+from server.domain.reifiers import Citations, Passage, article_citations
+from server.web.footnotes import Anchored, Fact, article_languages, fact_of
 from server.web.views.texts import source_texts
 
 __all__ = ["Block", "Reading", "ReadSentence", "StatedFact", "article_reading", "reading_view"]
@@ -29,24 +27,16 @@ __all__ = ["Block", "Reading", "ReadSentence", "StatedFact", "article_reading", 
 class StatedFact:
     """One statement a sentence states, as links."""
 
-    subject: Term
-    predicate: Term
-    object: Term | None
-    text: str | None  # a literal object, as shown
-    lang: str | None
+    fact: Fact
     words: str | None = None  # the words that state it, when the data names them
 
 
 @dataclass(frozen=True)
-class ReadSentence:
+class ReadSentence(Anchored):
     number: int
     text: str
     facts: tuple[StatedFact, ...]
     note: tuple[str, str | None] | None = None  # why it states no fact (text, language)
-
-    @property
-    def anchor(self) -> str:
-        return f"s{self.number}"
 
 
 @dataclass(frozen=True)
@@ -92,9 +82,7 @@ def reading_view(slug: str, passages: tuple[Passage, ...], found: Citations,
     previous: Passage | None = None
     for passage in passages:
         sentence = ReadSentence(passage.number, passage.text, tuple(sorted(
-            facts.get(passage.number, ()), key=lambda f: (fold(f.subject.label),
-                                                          fold(f.predicate.label),
-                                                          fold(f.object.label if f.object else f.text or "")))),
+            facts.get(passage.number, ()), key=_fact_order)),
             passage.note)
         if previous is None or _new_block(previous, passage, text):
             blocks.append((passage.kind, []))
@@ -114,13 +102,11 @@ def _new_block(previous: Passage, passage: Passage, text: str | None) -> bool:
 
 
 def _fact(triple: ox.Triple, passage: Passage, labels: Labels, lang: str, base: str) -> StatedFact:
-    obj = triple.object
     words = "".join(passage.text[a:b] for a, b in passage.highlights[:1]) or None
-    if isinstance(obj, ox.Literal):
-        shown, _ = literal_text(obj, lang)
-        return StatedFact(term_of(triple.subject.value, labels, lang, base),
-                          term_of(triple.predicate.value, labels, lang, base),
-                          None, shown, obj.language, words)
-    return StatedFact(term_of(triple.subject.value, labels, lang, base),
-                      term_of(triple.predicate.value, labels, lang, base),
-                      term_of(obj.value, labels, lang, base), None, None, words)
+    return StatedFact(fact_of(triple, labels, lang, base), words)
+
+
+def _fact_order(stated: StatedFact) -> tuple[str, str, str]:
+    fact = stated.fact
+    return (fold(fact.subject.label), fold(fact.predicate.label),
+            fold(fact.object.label if fact.object else fact.text or ""))

@@ -15,10 +15,10 @@ from flask import Blueprint, Response, request, url_for
 
 from server.domain import iris
 from server.domain.describe import describe, description_bytes, labels_of, sources, values_page
-from server.domain.reifiers import citations
 from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
 from server.domain.loading import Snapshot
 from server.domain.pictures import signing_network
+from server.domain.reifiers import citations
 from server.runtime.publisher import publisher
 from server.web import urls
 from server.web.converters import register_converters
