@@ -13,7 +13,7 @@ for their premises, ``PREMISE_DEPTH`` steps down. Computed once per data version
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -98,9 +98,9 @@ class _Row:
     rule: str | None = None
 
 
-def citations(snapshot: Snapshot, key: str, triples: Iterable[ox.Triple]) -> Citations:
+def citations(snapshot: Snapshot, key: Hashable, triples: Iterable[ox.Triple]) -> Citations:
     """The citations of ``triples`` (those about named subjects), made once per data
-    version for ``key`` (the IRI of the page showing them)."""
+    version for ``key`` (what names the page showing them: its resource's IRI)."""
     chosen = tuple(triples)
     return _CITATIONS.get(scope(snapshot), key, lambda: _citations(snapshot, chosen))
 

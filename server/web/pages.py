@@ -17,7 +17,9 @@ from server.domain.catalogue import Catalogue, Entry, Hit, Listing
 from server.domain.describe import Description, Sources, ValuesPage
 from server.domain.examples import ExampleQuery
 from server.domain.labels import Label, Labels
+from server.domain.reifiers import Citations
 from server.store import Stats
+from server.web.footnotes import cited_marks
 from server.web.i18n import messages
 from server.web.ordering import incoming_title
 from server.web.terms import SourceMark, Term, Value, literal_value, source_marks, term_of
@@ -245,13 +247,21 @@ def browse_page(found: Catalogue, listing: Listing | None, lang: str, base: str,
     )
 
 
+def value_triple(found: ValuesPage, value) -> ox.Triple:
+    """The statement one value of a values page stands for."""
+    node, predicate = ox.NamedNode(found.iri), ox.NamedNode(found.predicate)
+    return ox.Triple(value, predicate, node) if found.inverse else ox.Triple(node, predicate, value)
+
+
 def values_list(found: ValuesPage, description: Description, sources: Sources, lang: str,
-                base: str) -> ValuesList:
-    """A property's values (or the resources linking here), one page of them."""
+                base: str, citations: Citations | None = None) -> ValuesList:
+    """A property's values (or the resources linking here), one page of them, each with
+    the sentences its footnote opens to (``citations``)."""
     page_labels = Labels(description.quads)
     values = []
     for value, graphs in zip(found.values, found.graphs):
-        marks = source_marks(sources, graphs, lang)
+        marks = cited_marks(source_marks(sources, graphs, lang), value_triple(found, value),
+                            citations, sources, lang, base)
         if isinstance(value, ox.Literal):
             values.append(literal_value(value, page_labels, lang, marks))
         elif isinstance(value, ox.NamedNode):

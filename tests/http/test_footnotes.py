@@ -190,3 +190,12 @@ def test_a_fact_stated_by_both_articles_shows_both_sentences(two_articles):
     quotes = [quoted(s) for s in footnote.select("figure.sentence")]
     assert "Charles Babbage knew Ada Lovelace." in quotes
     assert [m.get_text() for m in footnote.select("mark")].count("Ada Lovelace") == 2
+
+
+def test_the_full_list_of_values_opens_to_the_same_sentences(tiny_client):
+    soup = soup_of(tiny_client, f"{ADA}/values?p=schema:alternateName")
+    footnote = soup.select_one("ol.values details.cite")
+    line = next(line for line in citation_lines(SOURCES, "alpha")
+                if line["predicate"] == "schema:alternateName")
+    assert [m.get_text() for m in footnote.select("mark")] == [line["words"]]
+    assert footnote.select_one("a.to-sentence")["href"] == f"{ARTICLE}#{line['sentence']}"

@@ -26,7 +26,7 @@ from server.web.http import replayable, representation, see_other
 from server.web.i18n import LANGUAGES
 from server.web.layout import property_hints
 from server.web.negotiation import negotiate
-from server.web.pages import values_list
+from server.web.pages import value_triple, values_list
 from server.web.pictures import SigningGraph, signing_graph
 from server.web.presenters import resource_page
 from server.web.reading import article_reading
@@ -137,8 +137,10 @@ def values(kind: str, slug: str) -> Response:
         found = values_page(snapshot, iri, predicate, inverse=inverse, page=number,
                             per_page=VALUES_PER_PAGE)
         description = describe(snapshot, iri)
+        cited = citations(snapshot, ("values", iri, predicate, inverse, number),
+                          [value_triple(found, value) for value in found.values])
         return {"page": values_list(found, description, sources(snapshot), reader_language(),
-                                    settings.base_iri)}
+                                    settings.base_iri, cited)}
 
     values_page(snapshot, iri, predicate, inverse=inverse, page=number, per_page=VALUES_PER_PAGE)
     require_html()
