@@ -150,3 +150,31 @@ def test_the_html_page_counts_the_links_to_each_dataset(client_for):
     rows = {row.select("td")[0].text: (row.select("td")[1].text, int(row.select("td")[2].text))
             for row in page.select("table.link-sets tbody tr")}
     assert rows == {"Wikidata": (str(OWL.sameAs), 2), "DBpedia": (str(OWL.sameAs), 1)}
+
+
+def test_each_source_text_is_listed_with_its_checksum_and_rights(client):
+    """DESIGN §8: the dataset is derived from each article's text, which a harvester can
+    check byte for byte against the checksum given here."""
+    import hashlib
+
+    from rdflib.namespace import FOAF
+
+    from tests.conftest import TINY as TINY_DIR
+
+    spdx = "http://spdx.org/rdf/terms#"
+    graph = turtle(client)
+    texts = sorted((TINY_DIR / "data" / "sources").glob("*.txt"))
+    assert texts, "the fixture has a source text"
+    for path in texts:
+        text = URIRef(f"{TINY}source/{path.name}")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert (ME, PROV.wasDerivedFrom, text) in graph
+        assert (text, RDF.type, FOAF.Document) in graph
+        assert (text, URIRef(SCHEMA + "sha256"), Literal(digest)) in graph
+        checksums = {str(graph.value(c, URIRef(spdx + "checksumValue")))
+                     for c in graph.objects(text, URIRef(spdx + "checksum"))}
+        assert checksums == {digest}
+        rights = {r.language for r in graph.objects(text, DCTERMS.rights)}
+        assert {"fr", "en"} <= rights
+        served = client.get(f"/source/{path.name}")
+        assert hashlib.sha256(served.data).hexdigest() == digest
