@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from server.domain.iris import is_slug
+from server.domain.iris import is_slug, source_text_iri
 
-__all__ = ["SOURCES_FOLDER", "SourceText", "read_texts"]
+__all__ = ["SOURCES_FOLDER", "SourceText", "parse_text_iri", "read_texts"]
 
 # Where the texts live, under the data folder.
 SOURCES_FOLDER = "sources"
@@ -46,3 +46,18 @@ def read_texts(data_dir: Path) -> MappingProxyType[str, SourceText]:
             body = path.read_bytes()
             found[slug] = SourceText(slug, body, hashlib.sha256(body).hexdigest())
     return MappingProxyType(found)
+
+
+def parse_text_iri(base: str, iri: str) -> str | None:
+    """The article slug of a text served at ``/source/{slug}.txt``, or None.
+
+    >>> parse_text_iri("https://w3id.org/gpr/", "https://w3id.org/gpr/source/an-article.txt")
+    'an-article'
+    >>> parse_text_iri("https://w3id.org/gpr/", "https://w3id.org/gpr/source/An.txt") is None
+    True
+    """
+    prefix = source_text_iri(base, "")[: -len(TEXT_SUFFIX)]
+    if not (iri.startswith(prefix) and iri.endswith(TEXT_SUFFIX)):
+        return None
+    slug = iri[len(prefix): -len(TEXT_SUFFIX)]
+    return slug if is_slug(slug) else None

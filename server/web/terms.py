@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, XSD
 from server.domain import iris
 from server.domain.describe import Source, Sources
 from server.domain.labels import Label, Labels
+from server.domain.texts import parse_text_iri
 from server.web.literals import literal_text
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ def term_of(iri: str, labels: Labels, lang: str, base: str, gist: tuple[Label, .
     key = iris.parse_resource_iri(base, iri)
     ours = iri.startswith(base)
     linkable = (not ours or key is not None or iri[len(base):].split("#")[0] in SERVED_DOCUMENTS
-                or iris.parse_graph_iri(base, iri) is not None)
+                or iris.parse_graph_iri(base, iri) is not None
+                or parse_text_iri(base, iri) is not None)
     site, site_id = _site_of(iri, label.text)
     return Term(iri, label.text, label.lang, key.kind if key else None, not ours, gist[:2],
                 linkable, site, site_id)

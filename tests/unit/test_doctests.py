@@ -5,12 +5,12 @@ import doctest
 import pytest
 
 from server.conformance import site
-from server.domain import dcat_ap, examples, formats, iris
+from server.domain import dcat_ap, examples, formats, iris, texts
 from server.runtime import selfcheck
 from server.sparql import columns
 
 
-@pytest.mark.parametrize("module", [iris, formats, dcat_ap, examples, columns, site, selfcheck],
+@pytest.mark.parametrize("module", [iris, formats, dcat_ap, examples, columns, site, selfcheck, texts],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(module)
