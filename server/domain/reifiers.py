@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF
 
 from server.domain.describe import labels_of, scope
 from server.domain.labels import Labels
@@ -26,11 +27,14 @@ from server.store import queries
 from server.web.cache import Memo
 
 __all__ = ["PREMISE_DEPTH", "Citation", "Citations", "Passage", "article_citations",
-           "article_passages", "citations"]
+           "article_passages", "article_spans", "citations"]
 
 PREMISE_DEPTH = 3
+# What a reifier says of the triple it stands for.
+REIFICATION = frozenset(str(RDF[name]) for name in ("subject", "predicate", "object"))
 _CITATIONS: Memo[Citations] = Memo(1024)
 _ARTICLES: Memo[tuple] = Memo(16)
+_SPANS: Memo[Mapping[str, Passage]] = Memo(256)
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,9 @@ def citations(snapshot: Snapshot, key: Hashable, triples: Iterable[ox.Triple]) -
 
 
 def _citations(snapshot: Snapshot, triples: Sequence[ox.Triple]) -> Citations:
-    wanted = set(triples)
-    subjects = list(dict.fromkeys(t.subject for t in triples if isinstance(t.subject, ox.NamedNode)))
+    # the reifiers of a description's incoming links cite nothing themselves
+    wanted = {t for t in triples if t.predicate.value not in REIFICATION}
+    subjects = list(dict.fromkeys(t.subject for t in wanted if isinstance(t.subject, ox.NamedNode)))
     rows = {st: row for st, row in _statements(snapshot, queries.STATEMENTS_ABOUT, s=subjects).items()
             if row.triple in wanted}
     return _resolve(snapshot, rows)
@@ -127,8 +132,15 @@ def article_citations(snapshot: Snapshot, article: str) -> tuple[tuple[Passage, 
 
 def article_passages(snapshot: Snapshot, article: str) -> tuple[Passage, ...]:
     """The sentences of an article, in order (none before its text is cited)."""
-    found = _passages(snapshot, queries.SENTENCES_OF, whole=[ox.NamedNode(article)])
-    return tuple(sorted((p for p in found.values() if p.number), key=lambda p: p.number))
+    return tuple(sorted((p for p in article_spans(snapshot, article).values()
+                         if p.number and p.article == article), key=lambda p: p.number))
+
+
+def article_spans(snapshot: Snapshot, article: str) -> Mapping[str, Passage]:
+    """Every span of an article's text the data places, sentences and cited words, by IRI:
+    read once per data version, whichever page cites them first."""
+    return _SPANS.get(scope(snapshot), article, lambda: MappingProxyType(
+        _passages(snapshot, queries.SPANS_OF, article=[ox.NamedNode(article)])))
 
 
 def _resolve(snapshot: Snapshot, rows: dict[str, _Row]) -> Citations:
@@ -141,8 +153,15 @@ def _resolve(snapshot: Snapshot, rows: dict[str, _Row]) -> Citations:
         cited -= passages.keys() | every.keys()
         if not cited:
             break
-        passages.update(_passages(snapshot, queries.PASSAGES,
-                                  x=[ox.NamedNode(i) for i in sorted(cited)]))
+        # sentences and words are fragments of their article's IRI (``iris.sentence_iri``):
+        # each article's spans are read once; what is not found there is asked for itself
+        for article in sorted({iri.partition("#")[0] for iri in cited}):
+            spans = article_spans(snapshot, article)
+            passages.update((iri, spans[iri]) for iri in cited if iri in spans)
+        unplaced = sorted(cited - passages.keys())
+        if unplaced:
+            passages.update(_passages(snapshot, queries.PASSAGES,
+                                      x=[ox.NamedNode(i) for i in unplaced]))
         premises = sorted(cited - passages.keys())
         frontier = _statements(snapshot, queries.STATEMENTS_NAMED,
                                st=[ox.NamedNode(i) for i in premises]) if premises else {}

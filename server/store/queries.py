@@ -301,16 +301,21 @@ SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole WHERE {
   OPTIONAL { ?x gpr:textKind ?kind }
   OPTIONAL { ?x dcterms:isPartOf ?whole }
 }"""
-# The sentences of an article, in order, with the note of one that states no fact.
-SENTENCES_OF = _PROVENANCE_PREFIXES + """
+# Every span of an article's text the data places: its sentences (part of the article,
+# numbered, with their kind, and the note of one that states no fact) and the words
+# citations name (part of a sentence).
+SPANS_OF = _PROVENANCE_PREFIXES + """
 SELECT DISTINCT ?x ?start ?end ?exact ?n ?kind ?whole ?note WHERE {
-  VALUES ?whole { }
-  ?x dcterms:isPartOf ?whole ; schema:position ?n ; oa:hasSelector ?position .
-  ?position oa:start ?start ; oa:end ?end .
+  VALUES ?article { }
+  { ?x dcterms:isPartOf ?article ; schema:position ?n . BIND(?article AS ?whole) }
+  UNION
+  { ?sentence dcterms:isPartOf ?article ; schema:position ?m . ?x dcterms:isPartOf ?sentence .
+    BIND(?sentence AS ?whole) }
+  ?x oa:hasSelector ?position . ?position oa:start ?start ; oa:end ?end .
   OPTIONAL { ?x oa:hasSelector ?quote . ?quote oa:exact ?exact }
   OPTIONAL { ?x gpr:textKind ?kind }
   OPTIONAL { ?x skos:editorialNote ?note }
-} ORDER BY ?n"""
+}"""
 # The articles' source texts the data describes (``schema:MediaObject`` with a checksum),
 # each with the article it encodes and its rights statements.
 SOURCE_TEXTS = _PROVENANCE_PREFIXES + """

@@ -36,7 +36,7 @@ def crawl(client, start: str = "/") -> tuple[set[str], list[tuple[str, int]]]:
             if url.netloc != "localhost":
                 continue
             assert url.path.startswith((*FOLLOWED, "/search", "/dataset", "/data/", "/sparql", "/queries/",
-                                        "/validation", "/static/", "/releases", "/changes")) \
+                                        "/validation", "/static/", "/releases", "/changes", "/source/")) \
                 or url.path == "/", \
                 f"{path} links to {url.path}, which nothing serves"
             if not url.path.startswith(FOLLOWED):
