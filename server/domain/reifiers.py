@@ -23,8 +23,8 @@ from rdflib.namespace import RDF
 from server.domain.describe import labels_of, scope
 from server.domain.labels import Labels
 from server.domain.loading import Snapshot
+from server.memo import Memo
 from server.store import queries
-from server.web.cache import Memo
 
 __all__ = ["PREMISE_DEPTH", "Citation", "Citations", "Passage", "article_citations",
            "article_passages", "article_spans", "citations"]
