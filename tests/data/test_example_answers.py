@@ -57,7 +57,8 @@ X01 = [
     (B + "id/person/alexandre-missoffe", "Alexandre Missoffe", "Alexandre Missoffe"),
     (B + "id/person/andrei-tchibis", "Andreï Tchibis", "Andreï Tchibis"),
     (B + "id/organization/engie", "Engie", "Engie"),
-    (B + "id/place/france", "France", "France"),
+    # The French article says « français », never « France »: France is the English
+    # article's alone.
     (B + "id/organization/grand-paris-makers", "makers du Grand Paris", "Grand Paris makers"),
     (B + "id/project/grand-paris", "Grand Paris", "Grand Paris project"),
     (
@@ -208,13 +209,14 @@ X04 = [
         "Tatarstan",
         "président du Tatarstan | President of Tatarstan",
     ),
+    # A regional minister's title (s6): the article names no ministry, so none is minted.
     (
         "Serguei Markov",
         "ministre",
         "Minister",
-        B + "id/organization/samara-region-ministry-of-energy-and-urban-services",
-        "ministère de l’énergie et des services urbains de la région de Samara",
-        "Samara Region Ministry of Energy and Urban Services",
+        None,
+        None,
+        None,
         "Minister of Energy and Urban Services of the Samara region | ministre de l’énergie et des services urbains de la région de Samara",
     ),
     (
@@ -376,17 +378,17 @@ X08 = [
         None,
         "http://dbpedia.org/resource/Dassault_Systèmes",
     ),
-    (B + "id/place/paris", "Paris", None, "http://dbpedia.org/resource/Paris"),
     (
         B + "id/organization/dassault-systemes",
         "Dassault Systèmes",
         None,
         "http://www.wikidata.org/entity/Q1172038",
     ),
-    (B + "id/place/paris", "Paris", None, "http://www.wikidata.org/entity/Q90"),
     (B + "id/organization/engie", "Engie", "Engie", "http://www.wikidata.org/entity/Q13416787"),
-    (B + "id/place/france", "France", "France", "http://dbpedia.org/resource/France"),
-    (B + "id/place/france", "France", "France", "http://www.wikidata.org/entity/Q142"),
+    # No place Paris: the articles name it only inside names (« CCI de Paris »). France
+    # has no French label: the French article writes only « français ».
+    (B + "id/place/france", None, "France", "http://dbpedia.org/resource/France"),
+    (B + "id/place/france", None, "France", "http://www.wikidata.org/entity/Q142"),
     (B + "id/place/kazan", None, "Kazan", "http://dbpedia.org/resource/Kazan"),
     (B + "id/place/kazan", None, "Kazan", "http://www.wikidata.org/entity/Q900"),
     (B + "id/place/moscow", "Moscou", "Moscow", "http://dbpedia.org/resource/Moscow"),
@@ -463,31 +465,7 @@ X02 = [
     ),
     (
         "Alexandre Missoffe",
-        "partager les meilleures pratiques",
-        "fr",
-        "PCE met en relation les makers du Grand Paris et la Russie",
-    ),
-    (
-        "Alexandre Missoffe",
-        "s’inspirer mutuellement",
-        "fr",
-        "PCE met en relation les makers du Grand Paris et la Russie",
-    ),
-    (
-        "Alexandre Missoffe",
         "le point de départ d’une collaboration entre acteurs français et autorités russes",
-        "fr",
-        "PCE met en relation les makers du Grand Paris et la Russie",
-    ),
-    (
-        "Alexei Makrouchine",
-        "partager les meilleures pratiques",
-        "fr",
-        "PCE met en relation les makers du Grand Paris et la Russie",
-    ),
-    (
-        "Alexei Makrouchine",
-        "s’inspirer mutuellement",
         "fr",
         "PCE met en relation les makers du Grand Paris et la Russie",
     ),
@@ -497,8 +475,9 @@ X02 = [
         "fr",
         "PCE met en relation les makers du Grand Paris et la Russie",
     ),
+    # « …», précise l’association (s15): the article does not say which association.
     (
-        "Paris-Ile de France Capitale Economique",
+        "l’association",
         "A la suite de cette évaluation, PCE accompagnera la constitution d’équipes mixtes, aux compétences et aux talents adaptés à la spécificité des enjeux dans chacun des territoires en s’appuyant sur les réalisations des Grand Paris makers",
         "fr",
         "PCE met en relation les makers du Grand Paris et la Russie",
@@ -506,6 +485,22 @@ X02 = [
     (
         "convention du 29 novembre 2018",
         "Au-delà de leurs différences culturelles, géographiques, économiques ou sociales, les grandes métropoles du monde sont confrontées aux mêmes défis : accroître l’efficacité énergétique, préserver le cadre de vie et notamment la nature en ville, désengorger la circulation routière, reconstruire la ville sur la ville, créer un environnement attractif pour les habitants et les entreprises, bâtir des villes plus inclusives, etc.",
+        "fr",
+        "PCE met en relation les makers du Grand Paris et la Russie",
+    ),
+
+    # « les signataires souhaitent « … » » (s12): the signatories' joint wish, given to
+    # neither of them.
+    (
+        "les signataires",
+        "s’inspirer mutuellement",
+        "fr",
+        "PCE met en relation les makers du Grand Paris et la Russie",
+    ),
+
+    (
+        "les signataires",
+        "partager les meilleures pratiques",
         "fr",
         "PCE met en relation les makers du Grand Paris et la Russie",
     ),
@@ -684,8 +679,8 @@ C03 = [
 ]
 
 C04 = [
-    # "Samara" in a label, in any case and language: the region, the city, the regional
-    # ministry, Serguei Markov's post there and the presentation of the region.
+    # "Samara" in a label, in any case and language: the region, the city, Serguei
+    # Markov's post there and the presentation of the region.
     (
         B + "id/event/samara-region-presentation",
         "presentation of the development potential of the Samara region",
@@ -693,14 +688,6 @@ C04 = [
     (
         B + "id/event/samara-region-presentation",
         "présentation du potentiel de développement de la région de Samara",
-    ),
-    (
-        B + "id/organization/samara-region-ministry-of-energy-and-urban-services",
-        "ministère de l’énergie et des services urbains de la région de Samara",
-    ),
-    (
-        B + "id/organization/samara-region-ministry-of-energy-and-urban-services",
-        "Samara Region Ministry of Energy and Urban Services",  # translations graph
     ),
     (B + "id/place/samara", "Samara"),
     (B + "id/place/samara-region", "Samara Region"),

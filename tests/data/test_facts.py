@@ -146,7 +146,7 @@ def test_every_quotation_has_its_speaker_language_and_article(repo_snapshot):
         SELECT ?q (COUNT(DISTINCT ?who) AS ?speakers) (SAMPLE(?lang) AS ?language) (SAMPLE(?flag) AS ?unattributed)
         WHERE {
           ?q a schema:Quotation ; schema:inLanguage ?lang ; schema:isPartOf ?article .
-          OPTIONAL { ?q schema:spokenByCharacter|gpr:quotedFrom ?who }
+          OPTIONAL { ?q schema:spokenByCharacter|gpr:quotedFrom|gpr:speakerDescription ?who }
           OPTIONAL { ?q gpr:unattributed ?flag }
         } GROUP BY ?q""",
     )
@@ -199,11 +199,9 @@ def test_posts_held(repo_snapshot):
             "director",
             "organization/services-communaux-et-milieux-confortables",
         ),
-        (
-            "serguei-markov",
-            "minister",
-            "organization/samara-region-ministry-of-energy-and-urban-services",
-        ),
+        # « ministre de l’énergie et des services urbains de la région de Samara »: a
+        # title; the article names no regional ministry (s6).
+        ("serguei-markov", "minister", ""),
         ("sebastien-massart", "director-of-strategy", "organization/dassault-systemes"),
         ("christian-nibourel", "president", "organization/paris-ile-de-france-capitale-economique"),
         ("rustan-minnikhanov", "president", "place/tatarstan"),

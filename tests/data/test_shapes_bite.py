@@ -221,19 +221,19 @@ CASES = {
     ),
     "same-as-to-a-web-page": Case(
         "IdentityLinkShape",
-        "id/place/paris",
+        "id/place/kazan",
         "owl:sameAs points to a Wikidata entity",
         LINKS,
-        "<http://www.wikidata.org/entity/Q90>",
-        "<https://www.wikidata.org/wiki/Q90>",
+        "<http://www.wikidata.org/entity/Q900>",
+        "<https://www.wikidata.org/wiki/Q900>",
     ),
     "same-as-in-an-article-graph": Case(
         "IdentityLinkShape",
-        "id/place/paris",
+        "id/place/russia",
         "kept in a curated graph",
         FR,
         None,
-        "place:paris <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q90> .",
+        "place:russia <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q159> .",
     ),
     # --- people, organisations, posts (shapes/agents.ttl)
     "person-with-two-labels": Case(
@@ -254,10 +254,10 @@ CASES = {
     ),
     "area-served-not-a-place": Case(
         "OrganizationShape",
-        "id/organization/samara-region-ministry-of-energy-and-urban-services",
+        "id/organization/ministry-of-construction-and-urban-services",
         "schema:areaServed is a place",
         FR,
-        "schema:areaServed place:samara-region .",
+        "schema:areaServed place:russia .",
         "schema:areaServed organization:engie .",
     ),
     "delegation-sent-by-two": Case(
@@ -306,11 +306,11 @@ CASES = {
     # --- places (shapes/places.ttl)
     "place-in-two-places": Case(
         "PlaceShape",
-        "id/place/cci-de-paris",
+        "id/place/tolyatti",
         "contained in at most one place",
-        FR,
+        EN,
         None,
-        "place:cci-de-paris schema:containedInPlace place:france .",
+        "place:tolyatti schema:containedInPlace place:samara-region, place:russia .",
     ),
     # --- events (shapes/events.ttl)
     "date-as-text": Case(

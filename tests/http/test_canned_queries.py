@@ -75,7 +75,7 @@ def test_the_page_has_a_form_and_a_table_of_labels_in_the_readers_language(
 
 
 @pytest.mark.parametrize(("name", "parameter", "value"), [
-    ("c01-posts-of-a-person", "person", B + "id/place/paris"),  # not a person
+    ("c01-posts-of-a-person", "person", B + "id/place/russia"),  # not a person
     ("c01-posts-of-a-person", "person", "not an IRI > } DROP ALL"),
     ("c02-events-from-a-date", "since", "29/11/2018"),
     ("c02-events-from-a-date", "since", "2018-11-29T00:00:00"),
