@@ -582,6 +582,16 @@ def _batches() -> list[list[str]]:
     return batches
 
 
+def _drop_citations_of_a_changed_article(root: Path, case: Case) -> None:
+    """A case that rewrites a cited fact of an article leaves a citation line that matches
+    nothing, and the loader refuses such data before any shape runs; these cases test
+    the shapes, not the citations, so that article's citation table is left out."""
+    if case.old is None or not case.file.startswith("data/") or "/" in case.file[5:]:
+        return
+    table = root / "data" / "sources" / (Path(case.file).stem + ".citations.tsv")
+    table.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def bite_reports(tmp_path_factory) -> dict[tuple[str, str], ValidationReport]:
     """Each case's validation report by each engine, validating each batch of cases once."""
@@ -593,6 +603,7 @@ def bite_reports(tmp_path_factory) -> dict[tuple[str, str], ValidationReport]:
         for name in batch:
             assert CASES[name].applies_to(root), f"{name}: its text is not in the copy"
             CASES[name].apply(root)
+            _drop_citations_of_a_changed_article(root, CASES[name])
         for engine in ENGINES:
             report = validate_dataset(root, engine)
             reports.update({(name, engine): report for name in batch})
