@@ -57,8 +57,6 @@ X01 = [
     (B + "id/person/alexandre-missoffe", "Alexandre Missoffe", "Alexandre Missoffe"),
     (B + "id/person/andrei-tchibis", "Andreï Tchibis", "Andreï Tchibis"),
     (B + "id/organization/engie", "Engie", "Engie"),
-    # The French article says « français », never « France »: France is the English
-    # article's alone.
     (B + "id/organization/grand-paris-makers", "makers du Grand Paris", "Grand Paris makers"),
     (B + "id/project/grand-paris", "Grand Paris", "Grand Paris project"),
     (
@@ -347,9 +345,19 @@ X07 = [
         "signature de l’accord du 25 mai 2018",
         "signing of the agreement of 25 May 2018",
         "2018-05-25",
-        None,
+        "2018-05-25",
         None,
         B + "id/event/st-petersburg-international-forum",
+    ),
+    (
+        # "The day after the cooperation agreement was signed" (English article, s3).
+        B + "id/event/satisfaction-the-day-after-the-signing",
+        "satisfaction du président et du directeur général de PCE au lendemain de la signature",
+        "satisfaction of PCE’s President and Director General the day after the signing",
+        "2018-05-26",
+        None,
+        None,
+        None,
     ),
     (
         B + "id/event/exchange-at-cci-de-paris",
@@ -385,10 +393,8 @@ X08 = [
         "http://www.wikidata.org/entity/Q1172038",
     ),
     (B + "id/organization/engie", "Engie", "Engie", "http://www.wikidata.org/entity/Q13416787"),
-    # No place Paris: the articles name it only inside names (« CCI de Paris »). France
-    # has no French label: the French article writes only « français ».
-    (B + "id/place/france", None, "France", "http://dbpedia.org/resource/France"),
-    (B + "id/place/france", None, "France", "http://www.wikidata.org/entity/Q142"),
+    (B + "id/place/france", "France", None, "http://dbpedia.org/resource/France"),
+    (B + "id/place/france", "France", None, "http://www.wikidata.org/entity/Q142"),
     (B + "id/place/kazan", None, "Kazan", "http://dbpedia.org/resource/Kazan"),
     (B + "id/place/kazan", None, "Kazan", "http://www.wikidata.org/entity/Q900"),
     (B + "id/place/moscow", "Moscou", "Moscow", "http://dbpedia.org/resource/Moscow"),
@@ -771,11 +777,13 @@ def test_c01_posts_of_another_person(repo_snapshot):
 
 
 def test_c02_events_from_the_forum_on(repo_snapshot):
-    # The agreement was signed on 25 May 2018, the day after the delegation's visit.
+    # The agreement was signed on 25 May 2018, the day after the delegation's visit; the
+    # satisfaction of PCE's President and Director General is dated the day after that.
     text = canned(repo_snapshot, "c02-events-from-a-date", since="2018-05-25")
     assert answer(repo_snapshot, text) == expected(
         [
             (B + "id/event/agreement-signing-2018-05-25", "2018-05-25"),
+            (B + "id/event/satisfaction-the-day-after-the-signing", "2018-05-26"),
             (B + "id/event/convention-signing-2018-11-29", "2018-11-29"),
             (B + "id/event/exchange-at-cci-de-paris", "2018-11-29"),
         ]

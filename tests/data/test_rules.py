@@ -54,7 +54,7 @@ RULES = {
         ("id/event/exchange-at-cci-de-paris", f"{SCHEMA}startDate", date("2018-11-29")),
         ("id/agreement/agreement-2018-05-25", ONT + "announcementDate", date("2018-05-25")),
     )),
-    "20-signing-events": Contribution(12, frozenset({
+    "20-signing-events": Contribution(14, frozenset({
         ONT + "signingEvent", f"{SCHEMA}startDate", f"{SCHEMA}attendee", f"{SCHEMA}superEvent",
         f"{SCHEMA}subEvent", f"{SCHEMA}endDate"}), (
         ("id/agreement/convention-2018-11-29", ONT + "signingEvent",
@@ -64,8 +64,11 @@ RULES = {
         ("id/event/agreement-signing-2018-05-25", f"{SCHEMA}superEvent",
          "id/event/st-petersburg-international-forum"),
     )),
-    "30-day-after": Contribution(1, frozenset({f"{SCHEMA}endDate"}), (
+    "30-day-after": Contribution(3, frozenset({f"{SCHEMA}endDate", f"{SCHEMA}startDate"}), (
         ("id/event/pce-delegation-visit", f"{SCHEMA}endDate", date("2018-05-24")),
+        ("id/event/agreement-signing-2018-05-25", f"{SCHEMA}endDate", date("2018-05-25")),
+        ("id/event/satisfaction-the-day-after-the-signing", f"{SCHEMA}startDate",
+         date("2018-05-26")),
     )),
     "40-agreement-parties": Contribution(4, frozenset({ONT + "party"}), (
         ("id/agreement/agreement-2018-05-25", ONT + "party",
@@ -97,7 +100,7 @@ RULES = {
         ("id/event/exchange-at-cci-de-paris", f"{SCHEMA}attendee", "id/organization/groupe-adp"),
         ("id/event/exchange-at-cci-de-paris", f"{SCHEMA}attendee", "id/organization/engie"),
     )),
-    "80-inverse-links": Contribution(67, frozenset({
+    "80-inverse-links": Contribution(68, frozenset({
         f"{SCHEMA}subEvent", f"{SCHEMA}subjectOf", f"{SCHEMA}hasPart", f"{SCHEMA}image",
         f"{SKOS}hasTopConcept"}), (
         ("id/event/pce-delegation-visit", f"{SCHEMA}subEvent", "id/event/pce-delegation-dialogue"),
@@ -108,7 +111,7 @@ RULES = {
         ("id/article/pce-makers-grand-paris-russie", f"{SCHEMA}mentions",
          "id/person/serguei-markov"),
         ("id/article/grand-paris-expertise-exported-to-russia", f"{SCHEMA}mentions",
-         "id/place/france"),
+         "id/event/satisfaction-the-day-after-the-signing"),
     )),
 }
 
