@@ -393,8 +393,6 @@ X08 = [
         "http://www.wikidata.org/entity/Q1172038",
     ),
     (B + "id/organization/engie", "Engie", "Engie", "http://www.wikidata.org/entity/Q13416787"),
-    (B + "id/place/france", "France", None, "http://dbpedia.org/resource/France"),
-    (B + "id/place/france", "France", None, "http://www.wikidata.org/entity/Q142"),
     (B + "id/place/kazan", None, "Kazan", "http://dbpedia.org/resource/Kazan"),
     (B + "id/place/kazan", None, "Kazan", "http://www.wikidata.org/entity/Q900"),
     (B + "id/place/moscow", "Moscou", "Moscow", "http://dbpedia.org/resource/Moscow"),
