@@ -43,7 +43,7 @@ def date(text: str) -> ox.Literal:
 
 ONT = "ontology#"
 RULES = {
-    "05-supertypes": Contribution(23, frozenset({RDF_TYPE}), (
+    "05-supertypes": Contribution(21, frozenset({RDF_TYPE}), (
         ("id/place/moscow", RDF_TYPE, f"{SCHEMA}Place"),
         ("id/place/kazan", RDF_TYPE, f"{SCHEMA}AdministrativeArea"),
         ("id/organization/ministry-of-construction-and-urban-services", RDF_TYPE,
