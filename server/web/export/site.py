@@ -135,7 +135,8 @@ def crawl(app: Flask, public_url: str, root: Path,
     """
     site = Site(public_url, root)
     families: dict[str, str] = {}  # family name -> its smallest URL, for the 406 bodies
-    queue = deque(SEEDS)
+    _WORKER.walker = _Walker(app, public_url, root)
+    queue: deque[tuple[str, ...]] = deque((seed,) for seed in SEEDS)
     seen = set(SEEDS)
     done = 0
     in_flight: dict[Future, int] = {}  # a worker's task -> its number of URLs
@@ -150,12 +151,12 @@ def crawl(app: Flask, public_url: str, root: Path,
                 families[name] = min(url, families.get(name, url))
             for found in answer.found:
                 if found not in seen:
-                    seen.add(found)
-                    queue.append(found)
+                    group = _WORKER.walker.resource_urls(found)
+                    seen.update(group)
+                    queue.append(group)
         done += len(answers)
-        progress("pages", done, done + len(queue) + sum(in_flight.values()))
+        progress("pages", done, len(seen))
 
-    _WORKER.walker = _Walker(app, public_url, root)
     if workers <= 1 or make_app is None:
         while queue:
             merge(_export_chunk(_take(queue, CHUNK)))
@@ -175,6 +176,8 @@ def crawl(app: Flask, public_url: str, root: Path,
     return site
 
 
+# The URLs of one resource, in the order they are asked for.
+RESOURCE_ENDPOINTS = ("resources.identify", "resources.data", "resources.page")
 # URLs per task handed to a worker: enough to make the hand-over cheap, few enough that
 # every worker has work while the crawl is still finding URLs.
 CHUNK = 16
@@ -205,8 +208,12 @@ def _start_worker(make_app: Callable[[], Flask], public_url: str, root: Path) ->
     multiprocessing.util.Finalize(None, app.extensions["sparql"].close, exitpriority=10)
 
 
-def _take(queue: deque[str], count: int) -> list[str]:
-    return [queue.popleft() for _ in range(min(count, len(queue)))]
+def _take(queue: deque[tuple[str, ...]], count: int) -> list[str]:
+    """At least ``count`` URLs (or all), whole groups of them."""
+    taken: list[str] = []
+    while queue and len(taken) < count:
+        taken += queue.popleft()
+    return taken
 
 
 def _export_chunk(urls: list[str]) -> list[_Answer]:
@@ -224,6 +231,20 @@ class _Walker:
             {"SERVER_NAME": "export", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
              "REQUEST_METHOD": "GET", "PATH_INFO": "/", "SCRIPT_NAME": ""})
         self.families: dict[str, str] = {}  # family name -> one of its URLs
+
+    def resource_urls(self, url: str) -> tuple[str, ...]:
+        """``url`` with the other URLs of its resource (``/id/x``, ``/data/x``,
+        ``/page/x``), to be asked for together by one worker: the resource's description
+        is then made once for all of them, where a bounded memo would have dropped it
+        before the crawl came back to the others."""
+        path, _, query = url.partition("?")
+        try:
+            endpoint, arguments = self.adapter.match(path)
+        except HTTPException:
+            return (url,)
+        if query or endpoint not in RESOURCE_ENDPOINTS or "ext" in arguments:
+            return (url,)
+        return tuple(self.adapter.build(other, arguments) for other in RESOURCE_ENDPOINTS)
 
     def answer(self, url: str) -> _Answer:
         """Write ``url``'s files; say what they are and what they link to."""
