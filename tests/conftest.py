@@ -11,6 +11,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -118,17 +119,26 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def live_url(repo_snapshot) -> Iterator[str]:
-    """The repository's data on a real socket of 127.0.0.1, served from a thread."""
-    app = make_app({}, repo_snapshot)
+@contextmanager
+def served(app) -> Iterator[str]:
+    """``app`` on a real socket of 127.0.0.1, served from a thread: its base URL; the
+    server and the app's query processes are stopped on leaving."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["sparql"].close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["sparql"].close()
+
+
+@pytest.fixture(scope="session")
+def live_url(repo_snapshot) -> Iterator[str]:
+    """The repository's data on a real socket of 127.0.0.1, served from a thread."""
+    with served(make_app({}, repo_snapshot)) as url:
+        yield url
 
 
 def load_module(name: str, path: Path) -> ModuleType:
