@@ -9,13 +9,14 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from jinja2 import StrictUndefined
-from serving import serving
 
 from server import create_app
 from server.domain.loading import Snapshot, load_snapshot
@@ -117,16 +118,33 @@ def chromium():
         browser.close()
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """``app`` on a real socket of 127.0.0.1, served from a thread: its base URL; the
+    server and the app's query processes are stopped on leaving."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["sparql"].close()
+
+
 @pytest.fixture(scope="session")
 def live_url(repo_snapshot) -> Iterator[str]:
     """The repository's data on a real socket of 127.0.0.1, served from a thread."""
-    yield from serving(make_app({}, repo_snapshot))
+    with served(make_app({}, repo_snapshot)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def tiny_live_url(tiny_config, tiny_snapshot) -> Iterator[str]:
     """The tiny fixture on a real socket of 127.0.0.1, served from a thread."""
-    yield from serving(make_app(tiny_config, tiny_snapshot))
+    with served(make_app(tiny_config, tiny_snapshot)) as url:
+        yield url
 
 
 def load_module(name: str, path: Path) -> ModuleType:

@@ -257,8 +257,10 @@ def _record_release(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--workers", default=os.cpu_count() or 1, show_default="the cores",
+              type=click.IntRange(min=1), help="Processes asking the app for URLs.")
 @setting_options
-def export(ctx: click.Context, directory: Path) -> None:
+def export(ctx: click.Context, directory: Path, workers: int) -> None:
     """Write the whole site as files into DIRECTORY, with rules for nginx, Apache and Caddy.
 
     Every page in each language, every format of every resource, graph and document, the
@@ -271,7 +273,7 @@ def export(ctx: click.Context, directory: Path) -> None:
 
     progress = _Progress()
     try:
-        done = export_site(_overrides(ctx), directory, progress)
+        done = export_site(_overrides(ctx), directory, progress, workers=workers)
     except ExportRefused as error:
         raise UnusableInput(str(error)) from None
     except SettingsError as error:

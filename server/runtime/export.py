@@ -64,8 +64,9 @@ def pinned(snapshot: Snapshot, settings: Settings) -> tuple[Snapshot, str]:
 
 
 def export_site(overrides: dict, directory: Path, progress: Progress,
-                snapshot: Snapshot | None = None) -> Exported:
-    """Export the site that ``overrides`` configure into ``directory``.
+                snapshot: Snapshot | None = None, workers: int = 1) -> Exported:
+    """Export the site that ``overrides`` configure into ``directory``, asking for its URLs
+    in ``workers`` processes.
 
     Raises:
         ExportRefused: no public URL, or ``directory`` holds something else than an export.
@@ -85,7 +86,8 @@ def export_site(overrides: dict, directory: Path, progress: Progress,
     fresh = directory.with_name(directory.name + ".partial")
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        site = crawl(app, settings.public_url, fresh / SITE_DIR, progress)
+        site = crawl(app, settings.public_url, fresh / SITE_DIR, progress, workers,
+                     lambda: create_app(overrides, snapshot=snapshot))
         rules = site_rules(app, site, settings.cors_origin)
         texts = {name: text for make in RULES for name, text in make(rules).items()}
     finally:

@@ -46,9 +46,7 @@ class Admission:
         try:
             yield
         finally:
-            with self._cond:
-                self._running -= 1
-                self._cond.notify()
+            self._leave()
 
     def _enter(self) -> None:
         with self._cond:
@@ -67,3 +65,8 @@ class Admission:
                                      f"{self.patience:g} s; try again in a moment.",
                                      retry_after=RETRY_AFTER)
             self._running += 1
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._running -= 1
+            self._cond.notify()

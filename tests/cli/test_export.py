@@ -67,3 +67,19 @@ def test_export_needs_a_public_url_and_an_empty_folder(tmp_path):
     refused = runner.invoke(cli, ["export", str(occupied), f"--public-url={PUBLIC}", *options])
     assert refused.exit_code == 2 and "not empty" in refused.output
     assert (occupied / "notes.txt").read_text() == "mine"
+
+
+def test_an_export_by_several_workers_is_the_export_by_one(tmp_path):
+    runner = CliRunner()
+    options = _options(tmp_path / "releases")
+    assert runner.invoke(cli, ["release", *options]).exit_code == 0
+    trees = {}
+    for workers in (1, 3):
+        out = tmp_path / f"w{workers}"
+        done = runner.invoke(cli, ["export", str(out), f"--public-url={PUBLIC}",
+                                   f"--workers={workers}", *options])
+        assert done.exit_code == 0, done.output
+        trees[workers] = _tree(out)
+    assert trees[1] == trees[3]
+    assert any(name.startswith("site/data/") for name in trees[3])
+    assert not any(name.endswith(".partial") for name in trees[3])

@@ -11,7 +11,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from rdflib import Graph, URIRef
-from serving import serving
+from tests.conftest import served
 
 from server.runtime.settings import REPOSITORY
 
@@ -27,7 +27,8 @@ DOC = (REPOSITORY / "docs" / "data-model.md").read_text(encoding="utf-8")
 
 @pytest.fixture
 def tiny_url(tiny_app) -> Iterator[str]:
-    yield from serving(tiny_app)
+    with served(tiny_app) as url:
+        yield url
 
 
 def test_rdflib_finds_each_stated_triples_sentence_and_quote(tiny_url):

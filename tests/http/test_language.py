@@ -47,3 +47,16 @@ def test_the_two_languages_of_a_page_are_two_representations(repo_app):
     french = client.get(PERSON, headers={"Accept-Language": "en"})
     assert french.headers["Content-Language"] == "fr"
     assert english.headers["ETag"] != french.headers["ETag"]
+
+
+def test_the_switch_of_a_page_links_to_the_address_it_was_asked_at(repo_app):
+    # one graph page at two addresses: each one's switch stays on its own address,
+    # whichever was asked first
+    client = repo_app.test_client()
+    pages = {}
+    for path in ("/graph/pce-makers-grand-paris-russie", "/graph/pce-makers-grand-paris-russie.html"):
+        page = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert page.status_code == 200, path
+        switch = BeautifulSoup(page.data, "html.parser").find("a", hreflang="fr")
+        pages[path] = switch["href"]
+    assert pages == {path: f"{path}?lang=fr" for path in pages}

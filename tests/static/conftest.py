@@ -14,7 +14,6 @@ import getpass
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,10 +21,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from server.runtime.export import SITE_DIR, Exported, export_site
-from tests.conftest import make_app
+from tests.conftest import make_app, served
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # A fixed date: the export and the live server describe the same data version.
@@ -134,14 +132,8 @@ def nginx_url(static_site, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def export_live_url(static_site) -> Iterator[str]:
     """The live server over the same data, told the same public URL as nginx's."""
-    app = make_app({"public_url": static_site.public_url}, static_site.snapshot)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["sparql"].close()
+    with served(make_app({"public_url": static_site.public_url}, static_site.snapshot)) as url:
+        yield url
 
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"

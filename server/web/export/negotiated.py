@@ -36,6 +36,11 @@ class Family:
     see_other: str | None = None
     page: str | None = None
 
+    def __reduce__(self) -> tuple:
+        # sent to and from export workers by name: formats hold engine objects that
+        # do not pickle, and the receiver has the same table
+        return _named, (self.name,)
+
     @property
     def redirect(self) -> bool:
         """Every answer is a ``303`` (``/id/…``)."""
@@ -66,6 +71,11 @@ SKIPPED_ENDPOINTS = frozenset({"sparql.endpoint", "sparql.editor", "search.searc
                                "site.health"})
 
 _BY_ENDPOINT = {endpoint: family for family in FAMILIES for endpoint in family.endpoints}
+_BY_NAME = {family.name: family for family in FAMILIES}
+
+
+def _named(name: str) -> Family:
+    return _BY_NAME[name]
 
 
 def family_of(endpoint: str) -> Family | None:

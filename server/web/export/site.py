@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import multiprocessing
+import multiprocessing.util
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -70,16 +74,27 @@ class Site:
     urls: dict[str, ExportedUrl] = field(default_factory=dict)
 
     def add_file(self, name: str, body: bytes) -> None:
-        digest = (len(body), hashlib.sha256(body).digest())
+        if self.note_file(name, (len(body), hashlib.sha256(body).digest())):
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # another worker may write the same file (the same bytes): never half of it
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            partial.write_bytes(body)
+            os.replace(partial, path)
+
+    def note_file(self, name: str, digest: tuple[int, bytes]) -> bool:
+        """Record ``name``'s size and digest; False when it is known already.
+
+        Raises:
+            ValueError: ``name`` is known with other bytes.
+        """
         known = self.files.get(name)
-        if known is not None:
-            if known != digest:
-                raise ValueError(f"two representations claim {name} with different bytes")
-            return
-        self.files[name] = digest
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
+        if known is None:
+            self.files[name] = digest
+            return True
+        if known != digest:
+            raise ValueError(f"two representations claim {name} with different bytes")
+        return False
 
     @property
     def size(self) -> int:
@@ -107,41 +122,142 @@ def variant_file(url: str, fmt: Format, lang: str) -> str:
 
 
 def crawl(app: Flask, public_url: str, root: Path,
-          progress: Progress = lambda stage, done, total: None) -> Site:
+          progress: Progress = lambda stage, done, total: None, workers: int = 1,
+          make_app: Callable[[], Flask] | None = None) -> Site:
     """Every representation of every URL reachable on the site, as the app answers it,
-    written under ``root``."""
+    written under ``root``.
+
+    With ``workers`` > 1, URLs are asked for in that many forked processes, each with its
+    own app from ``make_app`` (a copy of ``app`` would share its query processes) over
+    the data already loaded, shared by the fork. Each URL's files are its own bytes
+    whoever writes them, and the site is the closure of the links whatever the order of
+    the answers, so the export is the same for any number of workers.
+    """
     site = Site(public_url, root)
-    walker = _Walker(app, site)
-    queue = deque(SEEDS)
+    families: dict[str, str] = {}  # family name -> its smallest URL, for the 406 bodies
+    _WORKER.walker = _Walker(app, public_url, root)
+    queue: deque[tuple[str, ...]] = deque((seed,) for seed in SEEDS)
     seen = set(SEEDS)
     done = 0
-    while queue:
-        url = queue.popleft()
-        for found in walker.export(url):
-            if found not in seen:
-                seen.add(found)
-                queue.append(found)
-        done += 1
-        progress("pages", done, done + len(queue))
-    walker.export_errors()
+    in_flight: dict[Future, int] = {}  # a worker's task -> its number of URLs
+
+    def merge(answers: list[_Answer]) -> None:
+        nonlocal done
+        for answer in answers:
+            for name, digest in answer.files.items():
+                site.note_file(name, digest)
+            site.urls.update(answer.urls)
+            for name, url in answer.families.items():
+                families[name] = min(url, families.get(name, url))
+            for found in answer.found:
+                if found not in seen:
+                    group = _WORKER.walker.resource_urls(found)
+                    seen.update(group)
+                    queue.append(group)
+        done += len(answers)
+        progress("pages", done, len(seen))
+
+    if workers <= 1 or make_app is None:
+        while queue:
+            merge(_export_chunk(_take(queue, CHUNK)))
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker,
+                                 initargs=(make_app, public_url, root)) as pool:
+            while queue or in_flight:
+                while queue and len(in_flight) < 2 * workers:
+                    chunk = _take(queue, CHUNK)
+                    in_flight[pool.submit(_export_chunk, chunk)] = len(chunk)
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    del in_flight[future]
+                    merge(future.result())
+    _WORKER.walker.export_errors(site, families)
     return site
 
 
+# The URLs of one resource, in the order they are asked for.
+RESOURCE_ENDPOINTS = ("resources.identify", "resources.data", "resources.page")
+# URLs per task handed to a worker: enough to make the hand-over cheap, few enough that
+# every worker has work while the crawl is still finding URLs.
+CHUNK = 16
+
+
+@dataclass
+class _Answer:
+    """What asking for one URL made: its files (written already), its entries, its links."""
+
+    files: dict[str, tuple[int, bytes]]
+    urls: dict[str, ExportedUrl]
+    families: dict[str, str]
+    found: list[str]
+
+
+class _WorkerState:
+    walker: _Walker
+
+
+_WORKER = _WorkerState()
+
+
+def _start_worker(make_app: Callable[[], Flask], public_url: str, root: Path) -> None:
+    app = make_app()
+    _WORKER.walker = _Walker(app, public_url, root)
+    # a forked worker exits without the interpreter's atexit: close the app's query
+    # processes with multiprocessing's own exit hooks
+    multiprocessing.util.Finalize(None, app.extensions["sparql"].close, exitpriority=10)
+
+
+def _take(queue: deque[tuple[str, ...]], count: int) -> list[str]:
+    """At least ``count`` URLs (or all), whole groups of them."""
+    taken: list[str] = []
+    while queue and len(taken) < count:
+        taken += queue.popleft()
+    return taken
+
+
+def _export_chunk(urls: list[str]) -> list[_Answer]:
+    return [_WORKER.walker.answer(url) for url in urls]
+
+
 class _Walker:
-    def __init__(self, app: Flask, site: Site):
+    def __init__(self, app: Flask, public_url: str, root: Path):
         self.app = app
-        self.site = site
+        self.public_url = public_url
+        self.root = root
+        self.site = Site(public_url, root)
         self.client = app.test_client()
         self.adapter = app.url_map.bind_to_environ(
             {"SERVER_NAME": "export", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
              "REQUEST_METHOD": "GET", "PATH_INFO": "/", "SCRIPT_NAME": ""})
         self.families: dict[str, str] = {}  # family name -> one of its URLs
 
+    def resource_urls(self, url: str) -> tuple[str, ...]:
+        """``url`` with the other URLs of its resource (``/id/x``, ``/data/x``,
+        ``/page/x``), to be asked for together by one worker: the resource's description
+        is then made once for all of them, where a bounded memo would have dropped it
+        before the crawl came back to the others."""
+        path, _, query = url.partition("?")
+        try:
+            endpoint, arguments = self.adapter.match(path)
+        except HTTPException:
+            return (url,)
+        if query or endpoint not in RESOURCE_ENDPOINTS or "ext" in arguments:
+            return (url,)
+        return tuple(self.adapter.build(other, arguments) for other in RESOURCE_ENDPOINTS)
+
+    def answer(self, url: str) -> _Answer:
+        """Write ``url``'s files; say what they are and what they link to."""
+        self.site = Site(self.public_url, self.root)
+        self.families = {}
+        found = list(self.export(url))
+        return _Answer(self.site.files, self.site.urls, self.families, found)
+
     def get(self, url: str, accept: str | None = None, lang: str | None = None) -> TestResponse:
         headers = {"Accept": accept} if accept else {}
         if lang:
             headers["Accept-Language"] = lang
-        response = self.client.get(url, headers=headers, base_url=self.site.public_url)
+        response = self.client.get(url, headers=headers, base_url=self.public_url)
         response.make_sequence()  # read a streamed file whole, then close it
         response.close()
         return response
@@ -209,7 +325,7 @@ class _Walker:
             found += _robots_sitemaps(body.decode("utf-8"))
         elif url.startswith("/changes") and mimetype in ("text/turtle", "application/ld+json"):
             found += _rdf_iris(body, mimetype)
-        for href in found:
+        for href in dict.fromkeys(found):  # a page links to one place many times
             local = self._local(urljoin(base, href))
             if local is not None:
                 yield local
@@ -225,15 +341,16 @@ class _Walker:
                          if item and item.split("=", 1)[0] not in REPRESENTATION_ARGUMENTS)
         return parts.path + ("?" + query if query else "")
 
-    def export_errors(self) -> None:
+    def export_errors(self, site: Site, families: dict[str, str]) -> None:
+        """Write into ``site`` the bodies of its 404s and of each family's 406."""
         for ext, media in ERROR_TYPES:
             response = self.get("/.ldpub-missing", media)
-            self.site.add_file(f"{ERROR_DIR}/404.{ext}", response.get_data())
-        for name, url in sorted(self.families.items()):
+            site.add_file(f"{ERROR_DIR}/404.{ext}", response.get_data())
+        for name, url in sorted(families.items()):
             for ext, media in ERROR_TYPES:
                 response = self.get(url, media if ext != "txt" else NOTHING_ACCEPTABLE)
                 if response.status_code == 406:
-                    self.site.add_file(f"{ERROR_DIR}/406.{name}.{ext}", response.get_data())
+                    site.add_file(f"{ERROR_DIR}/406.{name}.{ext}", response.get_data())
 
 
 def _link_targets(header: str | None) -> Iterator[tuple[str, dict[str, str]]]:

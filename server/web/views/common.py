@@ -89,9 +89,10 @@ def rendered(snapshot: Snapshot, key: Hashable, template: str,
              context: Callable[[], dict]) -> bytes:
     """``template`` rendered with ``context()`` once per data version, language and address."""
     lang = reader_language()
-    # the language switch keeps these arguments, so they are part of what was rendered
+    # the language switch links to this path with these arguments, so they are part of
+    # what was rendered (``/graph/x`` and ``/graph/x.html`` are one page, two switches)
     kept = tuple((k, v) for k, v in request.args.items() if k in KEPT_ARGUMENTS)
-    full_key = (template, key, lang, urls.public_base(), kept)
+    full_key = (template, key, lang, urls.public_base(), request.path, kept)
     return _RENDERED.get(scope(snapshot), full_key,
                          lambda: render_template(template, **context()).encode("utf-8"))
 
