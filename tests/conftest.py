@@ -17,6 +17,7 @@ from types import ModuleType
 
 import pytest
 from jinja2 import StrictUndefined
+from werkzeug.serving import make_server
 
 from server import create_app
 from server.domain.loading import Snapshot, load_snapshot
