@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from header_tokens import assert_varies_on
 from http_helpers import ADA, TINY, parse_links
-from rdflib import Dataset, Graph
+from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from server.domain import formats
@@ -80,23 +80,57 @@ def test_a_type_we_cannot_produce_is_406(client):
     assert "text/turtle" in response.get_data(as_text=True)
 
 
-def store_graph(snapshot, iri: str) -> Graph:
-    nquads = ox.serialize([ox.Quad(q.subject, q.predicate, q.object)
-                           for q in snapshot.store.describe(iri)], format=ox.RdfFormat.N_QUADS)
-    return Graph().parse(data=nquads, format="nquads")
+def triples_of(response, ext: str) -> set[tuple]:
+    graph = Dataset() if ext in ("trig", "nq") else Graph()
+    graph.parse(data=response.data, format=PARSERS[ext])
+    return {(s, p, o) for s, p, o, *_ in (graph.quads() if ext in ("trig", "nq") else graph)}
+
+
+def as_rdflib(quads) -> set[tuple]:
+    nquads = ox.serialize([ox.Quad(q.subject, q.predicate, q.object) for q in quads],
+                          format=ox.RdfFormat.N_QUADS)
+    return set(Graph().parse(data=nquads, format="nquads"))
+
+
+def ground(triples: set[tuple]) -> set[tuple]:
+    """The triples without a blank node, which can be compared one by one across graphs."""
+    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}
+
+
+def graph_of(triples: set[tuple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def reified(triples: set[tuple]) -> set[tuple]:
+    """The triples that the ``rdf:Statement`` reifiers among ``triples`` stand for."""
+    parts = {}
+    for s, p, o in triples:
+        parts.setdefault(s, {})[p] = o
+    return {(st[RDF.subject], st[RDF.predicate], st[RDF.object])
+            for st in parts.values() if st.get(RDF.type) == RDF.Statement}
 
 
 @pytest.mark.parametrize("ext", ["ttl", "jsonld", "nt", "rdf", "trig", "nq"])
 @pytest.mark.parametrize("slug", ["person/ada-lovelace", "person/charles-babbage",
                                   "organization/analytical-society"])
-def test_every_format_holds_the_store_description(client, tiny_snapshot, ext, slug):
-    response = client.get(f"/data/{slug}.{ext}")
-    graph = Dataset() if ext in ("trig", "nq") else Graph()
-    graph.parse(data=response.data, format=PARSERS[ext])
-    triples = Graph()
-    for s, p, o, *_ in (graph.quads() if ext in ("trig", "nq") else graph):
-        triples.add((s, p, o))
-    assert isomorphic(triples, store_graph(tiny_snapshot, f"{TINY}id/{slug}")), (slug, ext)
+def test_every_format_holds_the_store_description_and_each_fact_s_reifier(
+        client, tiny_snapshot, ext, slug):
+    iri = URIRef(f"{TINY}id/{slug}")
+    served = triples_of(client.get(f"/data/{slug}.{ext}"), ext)
+    assert isomorphic(graph_of(served), graph_of(triples_of(client.get(f"/data/{slug}.nt"), "nt"))), \
+        "formats disagree"
+    store = tiny_snapshot.store
+    described = as_rdflib(store.describe(str(iri)))
+    assert ground(described) - served == set(), "statements left out"
+    assert isomorphic(graph_of(described - ground(described)), graph_of(served - ground(served))), \
+        "the blank nodes' statements differ"
+    assert ground(served) - as_rdflib(store.quads()) == set(), "statements the store does not hold"
+    # alpha is the article with a text and citations; beta has neither
+    stated = {t for t in served if t[0] == iri} & as_rdflib(store.quads([f"{TINY}graph/alpha"]))
+    assert stated - reified(served) == set(), f"{slug}: facts with no reifier"
 
 
 @pytest.mark.parametrize("ext", ["trig", "nq"])
