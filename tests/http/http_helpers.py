@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
+from rdflib import BNode, Graph
+
 TINY = "https://example.org/tiny/"
 ADA = f"{TINY}id/person/ada-lovelace"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -20,3 +23,14 @@ def parse_links(value: str | None) -> list[dict[str, str]]:
         found.append({"url": url, **params})
     return found
 
+
+def as_rdflib(quads) -> set[tuple]:
+    """Quads of the store as rdflib triples (graph names dropped), to compare with a response."""
+    nquads = ox.serialize([ox.Quad(q.subject, q.predicate, q.object) for q in quads],
+                          format=ox.RdfFormat.N_QUADS)
+    return set(Graph().parse(data=nquads, format="nquads"))
+
+
+def ground(triples: set[tuple]) -> set[tuple]:
+    """The triples without a blank node, which can be compared one by one across graphs."""
+    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}

@@ -8,8 +8,8 @@ import json
 import pyoxigraph as ox
 import pytest
 from header_tokens import assert_varies_on
-from http_helpers import ADA, TINY, parse_links
-from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from http_helpers import ADA, TINY, as_rdflib, ground, parse_links
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from server.domain import formats
@@ -84,17 +84,6 @@ def triples_of(response, ext: str) -> set[tuple]:
     graph = Dataset() if ext in ("trig", "nq") else Graph()
     graph.parse(data=response.data, format=PARSERS[ext])
     return {(s, p, o) for s, p, o, *_ in (graph.quads() if ext in ("trig", "nq") else graph)}
-
-
-def as_rdflib(quads) -> set[tuple]:
-    nquads = ox.serialize([ox.Quad(q.subject, q.predicate, q.object) for q in quads],
-                          format=ox.RdfFormat.N_QUADS)
-    return set(Graph().parse(data=nquads, format="nquads"))
-
-
-def ground(triples: set[tuple]) -> set[tuple]:
-    """The triples without a blank node, which can be compared one by one across graphs."""
-    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}
 
 
 def graph_of(triples: set[tuple]) -> Graph:

@@ -65,7 +65,8 @@ def one_language_problems(path: str, soup: BeautifulSoup, lang: str) -> list[str
     found = []
     main = soup.main or soup
     for tag in main.select("h1[lang], a[lang]:not(.badge)"):
-        if tag.find_parent(class_="sources"):  # the footnotes name the articles as such
+        # the list of sources and each value's footnote name the articles by their titles
+        if tag.find_parent(class_=["sources", "cite"]):
             continue
         if tag["lang"] in LANGUAGES and tag["lang"] != lang:
             badge = tag.find("abbr", recursive=False) if tag.name == "h1" else tag.find_next_sibling()

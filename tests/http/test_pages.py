@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import re
 
-import pyoxigraph as ox
 import pytest
 from bs4 import BeautifulSoup
+from http_helpers import as_rdflib, ground
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -130,11 +130,8 @@ def test_links_to_every_format_and_the_embedded_json_ld(repo_client, repo_snapsh
     served = Graph().parse(data=repo_client.get("/data/person/andrei-tchibis.jsonld").data,
                            format="json-ld")
     assert isomorphic(embedded, served)
-    stored = Graph().parse(data=ox.serialize(
-        [ox.Quad(q.subject, q.predicate, q.object)
-         for q in repo_snapshot.store.describe(BASE + "id/person/andrei-tchibis")],
-        format=ox.RdfFormat.N_QUADS), format="nquads")
-    assert isomorphic(embedded, stored)
+    stored = as_rdflib(repo_snapshot.store.describe(BASE + "id/person/andrei-tchibis"))
+    assert ground(stored) - set(embedded) == set(), "the page leaves out what the store says"
 
 
 def test_a_property_with_many_values_is_shown_in_part_with_a_link_to_all(repo_client, repo_snapshot):

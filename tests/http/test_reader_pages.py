@@ -132,13 +132,14 @@ def section_titles(soup: BeautifulSoup) -> list[str]:
 
 @pytest.mark.parametrize("lang, expected", [
     ("en", ["Who signed, with whom", "Names", "When and where", "Who", "Purpose and content",
-            "Links to this resource"]),
+            "Notes", "Links to this resource"]),
     ("fr", ["Qui a signé, avec qui", "Noms", "Quand et où", "Qui", "Objet et contenu",
-            "Liens vers cette ressource"]),
+            "Notes", "Liens vers cette ressource"]),
 ])
 def test_an_agreement_page_has_the_shapes_groups_in_their_order(repo_client, lang, expected):
     """shapes/groups.ttl ranks the groups, the agreement's shape places its properties:
-    signatories under "who", dates and place under "when and where"."""
+    signatories under "who", dates and place under "when and where", the editorial note
+    on how its purposes were read under "notes"."""
     soup = soup_of(repo_client, "/page/agreement/convention-2018-11-29", lang)
     assert section_titles(soup) == expected
     when = soup.select("main section.group")[2]
