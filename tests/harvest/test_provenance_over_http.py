@@ -47,8 +47,12 @@ def test_the_page_lists_no_reifier_or_sentence(tiny_url):
                         headers={"Accept": "text/html"})
     assert page.status_code == 200
     soup = BeautifulSoup(page.text, "html.parser")
-    for script in soup.find_all("script"):  # the embedded JSON-LD is the /data description
-        script.decompose()
+    cited = [a["href"] for a in soup.select("details.cite a.to-sentence")]
+    assert "/page/article/alpha#s2" in cited, "the footnotes lead to the sentences"
+    # the embedded JSON-LD is the /data description; the footnotes quote the sentences
+    for part in soup.select("script, details.cite"):
+        part.decompose()
     links = [a["href"] for a in soup.find_all("a", href=True)]
-    assert [href for href in links if "#st-" in href or "alpha#s" in href] == []
+    assert [href for href in links if "#st-" in href or "alpha#s" in href] == [], \
+        "reifiers or sentences listed as values"
     assert "Statement" not in soup.get_text() and "énoncé" not in soup.get_text()

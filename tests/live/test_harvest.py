@@ -13,6 +13,8 @@ import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from server.domain.describe import describe
+
 pytestmark = pytest.mark.live
 
 TINY = "https://example.org/tiny/"
@@ -26,7 +28,10 @@ def tiny_args(config) -> list[str]:
 
 
 def stored(snapshot, iri: str) -> Graph:
-    triples = [ox.Quad(q.subject, q.predicate, q.object) for q in snapshot.store.describe(iri)]
+    """The description the domain makes of ``iri``: what the store says of it, with the
+    reifiers and sentences of its facts (tests/http/test_data.py checks it against the
+    store)."""
+    triples = [ox.Quad(q.subject, q.predicate, q.object) for q in describe(snapshot, iri).quads]
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_QUADS), format="nquads")
 
 
