@@ -51,10 +51,13 @@ SLOW_FACTOR = 6  # counts and dumps read the whole store: allow them longer than
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.I)
 _PREFIX_NAME = re.compile(r"[A-Za-z](?:[\w.-]*[\w-])?")  # PN_PREFIX (SPARQL 1.1 §19.8), ASCII
 _FORM = re.compile(r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.I)
-# Solutions in XML first: engines add members to their JSON (Comunica's "metadata") that
-# a strict parser refuses, while their XML is plain. Booleans in JSON first: some engines
-# (Comunica) cannot write them in XML. Any of the three is read.
-RESULTS_ACCEPT = ("application/sparql-results+xml, application/sparql-results+json;q=0.9, "
+# Solutions in JSON first: pyoxigraph's XML results parser trims the whitespace at the
+# ends of a literal (oxigraph issue 1881), which would change the text selectors' prefix
+# and suffix, and Comunica's TSV names its variables without the "?" the format requires.
+# JSON is read whole (within MAX_RESPONSE_BYTES) to drop the members engines add to it
+# (Comunica's "metadata"), which a strict parser refuses; XML, when that is all an engine
+# writes, is streamed. Booleans in JSON first too: Comunica cannot write them in XML.
+RESULTS_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
                   "text/tab-separated-values;q=0.8")
 BOOLEAN_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 ACCEPT_BY_FORM = {"SELECT": RESULTS_ACCEPT, "ASK": BOOLEAN_ACCEPT,
