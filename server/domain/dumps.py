@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from server.domain import formats
 from server.domain.formats import Format
+from server.domain.progress import Progress, Stage
 from server.store import Store, queries
 
 __all__ = ["Contents", "DATASET", "Dump", "DumpCache", "DUMP_FORMATS", "DUMP_NAME",
@@ -108,8 +109,16 @@ class DumpCache:
         """The dump of the whole dataset in ``fmt`` if it was written, else None."""
         return _read_sidecar(self.root / version / DATASET.file_name(fmt))
 
-    def produce_all(self, store: Store, version: str, prefixes: dict[str, str]) -> list[Dump]:
-        return [self.get(store, version, prefixes, fmt) for fmt in DUMP_FORMATS]
+    def produce_all(self, store: Store, version: str, prefixes: dict[str, str],
+                    progress: Progress | None = None) -> list[Dump]:
+        """The whole dataset's dump in every format, written now if not yet; ``progress``
+        hears of each as the stage "dumps"."""
+        made = []
+        with Stage(progress, "dumps", len(DUMP_FORMATS), "dumps") as writing:
+            for fmt in DUMP_FORMATS:
+                made.append(self.get(store, version, prefixes, fmt))
+                writing.advance(note=made[-1].path.name, bytes=made[-1].size)
+        return made
 
 
 def _produce(store: Store, prefixes: dict[str, str], fmt: Format, target: Path,

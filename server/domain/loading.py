@@ -31,8 +31,9 @@ from server.domain.citations import NotationError, article_sources
 from server.domain.derivation import RuleUnusable, justify, mint_derived, parse_rule, rule_labels
 from server.domain.iris import graph_iri
 from server.domain.namespaces import STANDARD_PREFIXES, prefixes_for
+from server.domain.progress import Progress, Stage
 from server.domain.provenance import ArticleProvenance, mint
-from server.domain.validation import ValidationInput, ValidationReport, validate
+from server.domain.validation import ValidationInput, ValidationReport, engine_for, validate
 from server.runtime.settings import Settings
 from server.store import Stats, Store
 from server.store.embedded import EmbeddedStore, merge_default_graph
@@ -121,8 +122,9 @@ class Snapshot:
         return self.staged.prefixes
 
 
-def stage(settings: Settings) -> Staged:
-    """Parse every file, apply the rules and mint the articles' provenance.
+def stage(settings: Settings, progress: Progress | None = None) -> Staged:
+    """Parse every file, apply the rules and mint the articles' provenance, telling
+    ``progress`` of each stage (parse, rules, provenance).
 
     The rules run before the ontology and shapes join the store, so that they can read
     the data as the store's union graph: naming each of thousands of source graphs in
@@ -131,7 +133,7 @@ def stage(settings: Settings) -> Staged:
     Raises:
         DataUnreadable: a file or rule that cannot be read, parsed or run.
     """
-    return _stage(settings)[0]
+    return _stage(settings, progress)[0]
 
 
 def citation_coverage(settings: Settings) -> list[ArticleProvenance]:
@@ -144,7 +146,8 @@ def citation_coverage(settings: Settings) -> list[ArticleProvenance]:
     return _stage(settings)[1]
 
 
-def _stage(settings: Settings) -> tuple[Staged, list[ArticleProvenance]]:
+def _stage(settings: Settings, progress: Progress | None = None
+           ) -> tuple[Staged, list[ArticleProvenance]]:
     base = settings.base_iri
     ontology_graph, shapes_graph = f"{base}ontology", f"{base}shapes"
     derived_graph = graph_iri(base, "derived")
@@ -161,54 +164,63 @@ def _stage(settings: Settings) -> tuple[Staged, list[ArticleProvenance]]:
     # validators (ETags) must not match its pages
     digest = hashlib.sha256(f"{base}\0{_publisher_version()}".encode())
     graph_files: dict[str, list[str]] = {}
-    for source in files:
-        content = _read(source.path)
-        digest.update(source.path.name.encode() + b"\0" + content + b"\0")
-        quads, prefixes = _parse(source, content)
-        if source.role == "data":
-            store.extend(quads)
-            file_prefixes[source.graph or ""] = prefixes
-        else:
-            vocabularies.extend(quads)
-        declared.update(prefixes)
-        for graph in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
-            graph_files.setdefault(graph, []).append(str(source.path))
+    with Stage(progress, "parse", len(files), "files") as parsing:
+        for source in files:
+            content = _read(source.path)
+            digest.update(source.path.name.encode() + b"\0" + content + b"\0")
+            quads, prefixes = _parse(source, content)
+            if source.role == "data":
+                store.extend(quads)
+                file_prefixes[source.graph or ""] = prefixes
+            else:
+                vocabularies.extend(quads)
+            declared.update(prefixes)
+            for graph in {q.graph_name.value for q in quads
+                          if isinstance(q.graph_name, ox.NamedNode)}:
+                graph_files.setdefault(graph, []).append(str(source.path))
+            parsing.advance(note=source.path.name, statements=len(quads))
     data_graphs = tuple(sorted(
         g for g in graph_files if g not in (ontology_graph, shapes_graph, derived_graph)
     ))
     rules = _rules(settings.data_dir / "rules")
     for path, text in rules:
         digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-    _derive(store, rules, derived_graph)
+    with Stage(progress, "rules", None, "rule runs") as deriving:
+        _derive(store, rules, derived_graph, deriving)
     try:
         bodies = [parse_rule(path, text) for path, text in rules]
     except RuleUnusable as error:
         raise DataUnreadable(settings.data_dir / "rules", str(error)) from None
-    justifications = justify(store, bodies, ox.NamedNode(derived_graph))
-    articles = []
-    for article in article_sources(settings.data_dir):
-        for path in (article.text_path, article.sentences_path, article.citations_path):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + _read(path) + b"\0")
-        graph = graph_iri(base, article.slug)
-        prefixes = {**STANDARD_PREFIXES, **file_prefixes.get(graph, {})}
+    sources = article_sources(settings.data_dir)
+    with Stage(progress, "provenance", len(sources) + 1, "graphs") as minting:
+        justifications = justify(store, bodies, ox.NamedNode(derived_graph))
+        articles = []
+        for article in sources:
+            for path in (article.text_path, article.sentences_path, article.citations_path):
+                if path.is_file():
+                    digest.update(path.name.encode() + b"\0" + _read(path) + b"\0")
+            graph = graph_iri(base, article.slug)
+            prefixes = {**STANDARD_PREFIXES, **file_prefixes.get(graph, {})}
+            try:
+                provenance = mint(store, base, article, prefixes)
+            except NotationError as error:
+                raise DataUnreadable(error.path, error.message, error.line) from None
+            store.extend(provenance.quads)
+            if article.has_citations:
+                graph_files.setdefault(graph, []).append(str(article.citations_path))
+            articles.append(provenance)
+            minting.advance(note=article.slug, statements=len(provenance.quads))
+        labels_path = settings.data_dir / "rules" / RULE_LABELS
         try:
-            provenance = mint(store, base, article, prefixes)
+            labels = rule_labels(labels_path, (body.stem for body in bodies))
         except NotationError as error:
             raise DataUnreadable(error.path, error.message, error.line) from None
-        store.extend(provenance.quads)
-        if article.has_citations:
-            graph_files.setdefault(graph, []).append(str(article.citations_path))
-        articles.append(provenance)
-    labels_path = settings.data_dir / "rules" / RULE_LABELS
-    try:
-        labels = rule_labels(labels_path, (body.stem for body in bodies))
-    except NotationError as error:
-        raise DataUnreadable(error.path, error.message, error.line) from None
-    if labels_path.is_file():
-        digest.update(labels_path.name.encode() + b"\0" + _read(labels_path) + b"\0")
-    store.extend(mint_derived(bodies, labels, justifications, base,
-                              {a.graph: a.statements for a in articles}))
+        if labels_path.is_file():
+            digest.update(labels_path.name.encode() + b"\0" + _read(labels_path) + b"\0")
+        derived = mint_derived(bodies, labels, justifications, base,
+                               {a.graph: a.statements for a in articles})
+        store.extend(derived)
+        minting.advance(note="derived", statements=len(derived))
     store.extend(vocabularies)
     staged = Staged(
         store=store,
@@ -224,13 +236,22 @@ def _stage(settings: Settings) -> tuple[Staged, list[ArticleProvenance]]:
     return staged, articles
 
 
-def check(settings: Settings) -> tuple[Staged, ValidationReport]:
-    """Stage and validate, without publishing: what ``ldpub validate`` reports."""
-    staged = stage(settings)
+def check(settings: Settings, progress: Progress | None = None
+          ) -> tuple[Staged, ValidationReport]:
+    """Stage and validate, without publishing: what ``ldpub validate`` reports.
+
+    ``progress`` hears of staging's stages, then of "validation" (how many quads were
+    validated, with which engine, and the results).
+    """
+    staged = stage(settings, progress)
     source = ValidationInput(staged.store, (*staged.data_graphs, staged.derived_graph),
                              staged.ontology_graph, staged.shapes_graph)
     started = time.perf_counter()
-    report = validate(source, settings.validator)
+    with Stage(progress, "validation", None, "quads",
+               note=engine_for(settings.validator, source).label) as validating:
+        report = validate(source, settings.validator)
+        validating.advance(len(staged.store), results=len(report.results),
+                           violations=len(report.violations))
     log.info("validated with %s in %.1f s: %d violation(s)", report.engine,
              time.perf_counter() - started, len(report.violations))
     return staged, _with_sources(report, staged)
@@ -319,13 +340,15 @@ def _rules(folder: Path) -> list[tuple[Path, str]]:
     return [(path, _read(path).decode("utf-8")) for path in sorted(folder.glob("*.rq"))]
 
 
-def _derive(store: ox.Store, rules: list[tuple[Path, str]], derived_graph: str) -> None:
+def _derive(store: ox.Store, rules: list[tuple[Path, str]], derived_graph: str,
+            stage: Stage) -> None:
     """Apply CONSTRUCT rules to a fixpoint over the union of the store's graphs (the
     sources and what is derived so far); keep what no source states."""
     derived = ox.NamedNode(derived_graph)
-    for _ in range(MAX_RULE_PASSES):
+    for passes in range(1, MAX_RULE_PASSES + 1):
         added = 0
         for path, text in rules:
+            before = added
             try:
                 result = store.query(text, use_default_graph_as_union=True)
             except (SyntaxError, ValueError) as error:
@@ -337,6 +360,7 @@ def _derive(store: ox.Store, rules: list[tuple[Path, str]], derived_graph: str) 
                     continue
                 store.add(ox.Quad(triple.subject, triple.predicate, triple.object, derived))
                 added += 1
+            stage.advance(note=f"pass {passes}: {path.name}", derived=added - before)
         if not added:
             return
     log.warning("rules still derived new statements after %d passes", MAX_RULE_PASSES)

@@ -12,7 +12,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from server.domain.citations import fact_line, mark_line
 from server.domain.loading import DatasetInvalid, DataUnreadable, Snapshot, check, citation_coverage
 from server.domain.validation import ShapesUnusable
 from server.runtime.httpworker import READ_TIMEOUTS, guarded_worker
+from server.runtime.progress import shown_progress
 from server.runtime.selfcheck import own_url, start_self_check
 from server.runtime.settings import Settings, SettingsError
 from server.sparql.execution import Form, Job
@@ -145,9 +145,15 @@ def cli() -> None:
 @cli.command()
 @setting_options
 def validate(ctx: click.Context) -> None:
-    """Load and validate the data: exit 0 conforms, 1 does not, 2 unreadable."""
+    """Load and validate the data: exit 0 conforms, 1 does not, 2 unreadable.
+
+    Each stage (parse, rules, provenance, validation) is shown on standard error: as it
+    goes on a terminal, as one line once done otherwise.
+    """
+    settings = _settings(ctx)
     try:
-        staged, report = check(_settings(ctx))
+        with shown_progress() as progress:
+            staged, report = check(settings, progress)
     except (DataUnreadable, ShapesUnusable) as error:
         raise UnusableInput(str(error)) from None
     for result in report.results:
@@ -202,7 +208,9 @@ def load(ctx: click.Context, and_release: bool) -> None:
 
     The new data goes to a fresh folder that replaces the served one in one step: a load
     that fails leaves the store as it was. Running servers see it on reload
-    (`ldpub reload`). Exit 0 loaded, 1 the data does not conform, 2 unusable.
+    (`ldpub reload`). Each stage (parse, rules, provenance, validation, store, dumps) is
+    shown on standard error: as it goes on a terminal, as one line once done otherwise.
+    Exit 0 loaded, 1 the data does not conform, 2 unusable.
     """
     settings = _settings(ctx)
     try:
@@ -210,7 +218,8 @@ def load(ctx: click.Context, and_release: bool) -> None:
         if loader is None:
             raise StoreUnusable(f"`ldpub load` fills an on-disk store (--store oxigraph:DIR), "
                                 f"not {settings.store!r}")
-        outcome = loader(settings)
+        with shown_progress() as progress:
+            outcome = loader(settings, progress)
     except (DataUnreadable, ShapesUnusable, StoreUnusable) as error:
         raise UnusableInput(str(error)) from None
     except OSError as error:
@@ -267,58 +276,23 @@ def export(ctx: click.Context, directory: Path, workers: int) -> None:
     dumps, sitemaps, change feed and releases, as the server itself answers them, for
     the public URL given (--public-url). Dated by the newest release of this data (or
     SOURCE_DATE_EPOCH), so two exports of one release are identical. SPARQL and search
-    stay live services. Exit 0 written, 2 unusable settings or folder.
+    stay live services. Progress (the data, the URLs written of those known, the files
+    dated) is shown on standard error. Exit 0 written, 2 unusable settings or folder.
     """
     from server.runtime.export import ExportRefused, export_site
 
-    progress = _Progress()
     try:
-        done = export_site(_overrides(ctx), directory, progress, workers=workers)
+        with shown_progress() as progress:
+            done = export_site(_overrides(ctx), directory, progress, workers=workers)
     except ExportRefused as error:
         raise UnusableInput(str(error)) from None
     except SettingsError as error:
         raise UnusableInput(str(error)) from None
     except (DataUnreadable, ShapesUnusable, StoreUnusable, StoreUnavailable) as error:
         raise UnusableInput(str(error)) from None
-    finally:
-        progress.close()
     click.echo(f"exported {len(done.urls)} URLs as {done.files} files ({done.bytes:,} bytes) into "
                f"{done.directory} in {done.seconds:.1f} s; dated {done.date.isoformat()} "
                f"by {done.dated_by}")
-
-
-EXPORT_STAGES = {"load": "loading the data", "pages": "asking the app for every URL",
-                 "files": "dating the files"}
-
-
-class _Progress:
-    """Stages and counts: a bar on a terminal, a log line now and then otherwise."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.stage: str | None = None
-        self.bar = None
-        self.logged = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            if self.tty:
-                self.bar = click.progressbar(length=total, label=EXPORT_STAGES.get(stage, stage),
-                                             file=sys.stderr, show_pos=True)
-                self.bar.__enter__()
-        if self.bar is not None:
-            self.bar.length = max(total, 1)
-            self.bar.update(done - self.bar.pos)
-        elif done == total or time.monotonic() - self.logged > 5:
-            self.logged = time.monotonic()
-            click.echo(f"{EXPORT_STAGES.get(stage, stage)}: {done}/{total}", err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 @cli.command()

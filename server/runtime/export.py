@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from server.domain.loading import Snapshot
+from server.domain.progress import Progress, Stage
 from server.domain.releases import read_releases
 from server.runtime.settings import Settings
 from server.store.registry import open_snapshot, release_root
@@ -26,7 +27,7 @@ from server.web.export.apache import apache_files
 from server.web.export.caddy import caddy_files
 from server.web.export.model import site_rules
 from server.web.export.nginx import nginx_files
-from server.web.export.site import Progress, crawl
+from server.web.export.site import crawl
 
 __all__ = ["MARKER", "SITE_DIR", "ExportRefused", "Exported", "export_site", "pinned"]
 
@@ -63,10 +64,11 @@ def pinned(snapshot: Snapshot, settings: Settings) -> tuple[Snapshot, str]:
     return snapshot, "the load time (no release of this data version: two exports differ)"
 
 
-def export_site(overrides: dict, directory: Path, progress: Progress,
+def export_site(overrides: dict, directory: Path, progress: Progress | None = None,
                 snapshot: Snapshot | None = None, workers: int = 1) -> Exported:
     """Export the site that ``overrides`` configure into ``directory``, asking for its URLs
-    in ``workers`` processes.
+    in ``workers`` processes; ``progress`` hears of the stages "data", "pages" (URLs
+    written of URLs known) and "files" (dated).
 
     Raises:
         ExportRefused: no public URL, or ``directory`` holds something else than an export.
@@ -79,9 +81,8 @@ def export_site(overrides: dict, directory: Path, progress: Progress,
         raise ExportRefused("an export needs the public URL it will be served at "
                             "(--public-url or LDPUB_PUBLIC_URL)")
     _check_directory(directory)
-    progress("load", 0, 1)
-    snapshot, dated_by = pinned(snapshot or open_snapshot(settings), settings)
-    progress("load", 1, 1)
+    with Stage(progress, "data", note=settings.store):
+        snapshot, dated_by = pinned(snapshot or open_snapshot(settings), settings)
     app = create_app(overrides, snapshot=snapshot)
     fresh = directory.with_name(directory.name + ".partial")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -106,13 +107,13 @@ def _check_directory(directory: Path) -> None:
 
 
 def _finish(fresh: Path, directory: Path, texts: dict[str, str], mtime: float,
-            progress: Progress) -> None:
+            progress: Progress | None) -> None:
     """Date every file, add the rules, then swap the fresh folder in for ``directory``."""
     files = sorted(path for path in (fresh / SITE_DIR).rglob("*") if path.is_file())
-    for done, path in enumerate(files, 1):
-        os.utime(path, (mtime, mtime))
-        if done % 500 == 0 or done == len(files):
-            progress("files", done, len(files))
+    with Stage(progress, "files", len(files), "files") as dating:
+        for path in files:
+            os.utime(path, (mtime, mtime))
+            dating.advance()
     for name, text in sorted(texts.items()):
         path = fresh / name
         path.parent.mkdir(parents=True, exist_ok=True)

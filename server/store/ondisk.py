@@ -34,6 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from server.domain.loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
+from server.domain.progress import Progress, Stage, counted
 from server.domain.validation import ValidationReport
 from server.runtime.settings import Settings
 from server.store import StoreUnavailable, StoreUnusable
@@ -168,22 +169,23 @@ def dump_root(settings: Settings) -> Path:
     return location(settings) / "dumps"
 
 
-def load(settings: Settings) -> LoadOutcome:
-    """Validate the configured sources and publish them as the store's new generation.
+def load(settings: Settings, progress: Progress | None = None) -> LoadOutcome:
+    """Validate the configured sources and publish them as the store's new generation,
+    telling ``progress`` of each stage (``check``'s, then "store" and "dumps").
 
     Raises:
         DataUnreadable, ShapesUnusable: the sources cannot be used.
         DatasetInvalid: the data does not conform; the store is left as it was.
     """
     started = datetime.now(UTC)
-    staged, report = check(settings)
+    staged, report = check(settings, progress)
     if not report.conforms:
         raise DatasetInvalid(report)
-    return publish(settings, staged, report, started)
+    return publish(settings, staged, report, started, progress)
 
 
 def publish(settings: Settings, staged: Staged, report: ValidationReport,
-            started: datetime | None = None) -> LoadOutcome:
+            started: datetime | None = None, progress: Progress | None = None) -> LoadOutcome:
     """Write validated, staged data as the store's new generation and make it current."""
     from server.domain import (
         dumps,  # the dump writer needs the format registry, not the store layer
@@ -201,12 +203,14 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
             partial.mkdir()
             (partial / READERS_FILE).touch()
             merge_default_graph(staged.store)
-            disk = ox.Store(str(partial / "oxigraph"))
-            disk.bulk_extend(staged.store.quads_for_pattern(None, None, None, None))
-            disk.flush()
-            del disk  # closes the database before servers open it read-only
-            memory = EmbeddedStore(staged.store)
-            stats = memory.stats()
+            with Stage(progress, "store", len(staged.store), "quads") as writing:
+                disk = ox.Store(str(partial / "oxigraph"))
+                disk.bulk_extend(counted(staged.store.quads_for_pattern(None, None, None, None),
+                                         writing))
+                disk.flush()
+                del disk  # closes the database before servers open it read-only
+                memory = EmbeddedStore(staged.store)
+                stats = memory.stats()
             write_manifest(partial, Manifest(
                 version=staged.version,
                 loaded_at=started.replace(microsecond=0),
@@ -223,7 +227,7 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
                 report=report,
             ))
             dumps.DumpCache(dump_root(settings)).produce_all(memory, staged.version,
-                                                             staged.prefixes)
+                                                             staged.prefixes, progress)
             _sync(partial)
             partial.rename(final)
             _point_current(root, final)

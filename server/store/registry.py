@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.domain.loading import Snapshot, load_snapshot
+from server.domain.progress import Progress
 from server.runtime.settings import Settings
 from server.store import StoreUnusable, ondisk, remote
 from server.store.ondisk import LoadOutcome
@@ -28,7 +29,8 @@ class StoreKind:
     description: str
     open: Callable[[Settings], Snapshot]
     dump_root: Callable[[Settings], Path]
-    load: Callable[[Settings], LoadOutcome] | None = None  # what ``ldpub load`` runs
+    # what ``ldpub load`` runs, telling its stages to the progress callback
+    load: Callable[[Settings, Progress | None], LoadOutcome] | None = None
 
 
 def _shared_dump_root(settings: Settings) -> Path:

@@ -52,8 +52,7 @@ def static_site(repo_snapshot, tmp_path_factory) -> StaticSite:
     public_url = f"http://127.0.0.1:{free_port()}/"
     snapshot = dataclasses.replace(repo_snapshot, loaded_at=DATA_DATE)
     directory = tmp_path_factory.mktemp("export") / "out"
-    exported = export_site({"public_url": public_url}, directory,
-                           lambda stage, done, total: None, snapshot=snapshot)
+    exported = export_site({"public_url": public_url}, directory, snapshot=snapshot)
     return StaticSite(public_url, directory, exported, snapshot)
 
 

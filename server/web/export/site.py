@@ -33,6 +33,7 @@ from werkzeug.http import parse_options_header
 from werkzeug.test import TestResponse
 
 from server.domain.formats import HTML, Format, by_name
+from server.domain.progress import Progress, Stage
 from server.web.export.negotiated import SKIPPED_ENDPOINTS, Family, family_of
 from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -50,8 +51,6 @@ NOTHING_ACCEPTABLE = "application/x-ldpub-nothing"
 REPRESENTATION_ARGUMENTS = ("lang", "format")
 SEEDS = ("/", "/robots.txt", "/sitemap.xml", "/dataset", "/.well-known/void", "/ontology",
          "/shapes", "/changes", "/releases", "/validation", "/browse")
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -122,7 +121,7 @@ def variant_file(url: str, fmt: Format, lang: str) -> str:
 
 
 def crawl(app: Flask, public_url: str, root: Path,
-          progress: Progress = lambda stage, done, total: None, workers: int = 1,
+          progress: Progress | None = None, workers: int = 1,
           make_app: Callable[[], Flask] | None = None) -> Site:
     """Every representation of every URL reachable on the site, as the app answers it,
     written under ``root``.
@@ -138,11 +137,10 @@ def crawl(app: Flask, public_url: str, root: Path,
     _WORKER.walker = _Walker(app, public_url, root)
     queue: deque[tuple[str, ...]] = deque((seed,) for seed in SEEDS)
     seen = set(SEEDS)
-    done = 0
     in_flight: dict[Future, int] = {}  # a worker's task -> its number of URLs
+    asking = Stage(progress, "pages", len(seen), "URLs")
 
     def merge(answers: list[_Answer]) -> None:
-        nonlocal done
         for answer in answers:
             for name, digest in answer.files.items():
                 site.note_file(name, digest)
@@ -154,24 +152,25 @@ def crawl(app: Flask, public_url: str, root: Path,
                     group = _WORKER.walker.resource_urls(found)
                     seen.update(group)
                     queue.append(group)
-        done += len(answers)
-        progress("pages", done, len(seen))
+        asking.advance(len(answers), total=len(seen),
+                       files=sum(len(answer.files) for answer in answers))
 
-    if workers <= 1 or make_app is None:
-        while queue:
-            merge(_export_chunk(_take(queue, CHUNK)))
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_start_worker,
-                                 initargs=(make_app, public_url, root)) as pool:
-            while queue or in_flight:
-                while queue and len(in_flight) < 2 * workers:
-                    chunk = _take(queue, CHUNK)
-                    in_flight[pool.submit(_export_chunk, chunk)] = len(chunk)
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    del in_flight[future]
-                    merge(future.result())
+    with asking:
+        if workers <= 1 or make_app is None:
+            while queue:
+                merge(_export_chunk(_take(queue, CHUNK)))
+        else:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_start_worker,
+                                     initargs=(make_app, public_url, root)) as pool:
+                while queue or in_flight:
+                    while queue and len(in_flight) < 2 * workers:
+                        chunk = _take(queue, CHUNK)
+                        in_flight[pool.submit(_export_chunk, chunk)] = len(chunk)
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        del in_flight[future]
+                        merge(future.result())
     _WORKER.walker.export_errors(site, families)
     return site
 
