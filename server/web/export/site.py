@@ -141,6 +141,7 @@ def crawl(app: Flask, public_url: str, root: Path,
     asking = Stage(progress, "pages", len(seen), "URLs")
 
     def merge(answers: list[_Answer]) -> None:
+        files = len(site.files)
         for answer in answers:
             for name, digest in answer.files.items():
                 site.note_file(name, digest)
@@ -152,8 +153,7 @@ def crawl(app: Flask, public_url: str, root: Path,
                     group = _WORKER.walker.resource_urls(found)
                     seen.update(group)
                     queue.append(group)
-        asking.advance(len(answers), total=len(seen),
-                       files=sum(len(answer.files) for answer in answers))
+        asking.advance(len(answers), total=len(seen), files=len(site.files) - files)
 
     with asking:
         if workers <= 1 or make_app is None:
