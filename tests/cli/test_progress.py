@@ -39,7 +39,8 @@ VERBS = {
     "load": (lambda tmp: ["--store", f"oxigraph:{tmp / 'store'}"],
              (*STAGING, "store", "dumps")),
     "validate": (lambda tmp: [], STAGING),
-    "export": (lambda tmp: [str(tmp / "site"), "--public-url", PUBLIC, "--workers", "1"],
+    # two workers: processes forked while the live display draws
+    "export": (lambda tmp: [str(tmp / "site"), "--public-url", PUBLIC, "--workers", "2"],
                ("data", "pages", "files")),
 }
 
