@@ -81,7 +81,8 @@ def export_site(overrides: dict, directory: Path, progress: Progress | None = No
         raise ExportRefused("an export needs the public URL it will be served at "
                             "(--public-url or LDPUB_PUBLIC_URL)")
     _check_directory(directory)
-    with Stage(progress, "data", note=settings.store):
+    # the store's kind only: a remote store's address may carry credentials
+    with Stage(progress, "data", note=settings.store.split(":", 1)[0]):
         snapshot, dated_by = pinned(snapshot or open_snapshot(settings), settings)
     app = create_app(overrides, snapshot=snapshot)
     fresh = directory.with_name(directory.name + ".partial")
