@@ -26,6 +26,7 @@ __all__ = [
     "SPARQL_PROTOCOL",
     "LINK_TARGETS",
     "prefixes_for",
+    "curie",
     "bind_prefixes",
     "new_graph",
 ]
@@ -101,3 +102,18 @@ def new_graph(prefixes: dict[str, str] | None = None) -> Graph:
     """An rdflib graph bound to our prefix map only."""
     graph = Graph(bind_namespaces="none")
     return bind_prefixes(graph, prefixes or STANDARD_PREFIXES)
+
+
+def curie(iri: str, prefixes: dict[str, str]) -> str:
+    """The shortest prefixed name of ``iri`` under ``prefixes``, else the IRI itself.
+
+    >>> curie("http://schema.org/Person", {"schema": "http://schema.org/"})
+    'schema:Person'
+    """
+    best = None
+    for name, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            rest = iri[len(namespace):]
+            if "/" not in rest and "#" not in rest and (best is None or len(namespace) > best[1]):
+                best = (f"{name}:{rest}", len(namespace))
+    return best[0] if best else iri

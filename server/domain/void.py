@@ -36,9 +36,9 @@ from server.domain.namespaces import (
     SPARQL_PROTOCOL,
     SPDX,
     STANDARD_PREFIXES,
+    curie,
 )
 from server.store import queries
-from server.web.vocabulary import curie
 
 __all__ = [
     "Addresses",

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from server.domain.describe import scope
 from server.domain.labels import Label
 from server.domain.loading import Snapshot
+from server.domain.namespaces import curie
 from server.memo import Memo
 from server.web.i18n import messages
 from server.web.vocabulary import (
@@ -27,7 +28,6 @@ from server.web.vocabulary import (
     TermDoc,
     VocabularyPage,
     anchor,
-    curie,
     graph_index,
 )
 

@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 from server.domain.describe import scope
 from server.domain.labels import CORE_LABELS, Label, Labels
 from server.domain.loading import Snapshot
+from server.domain.namespaces import curie
 from server.memo import Memo
 from server.web.i18n import messages
 
@@ -31,7 +32,6 @@ __all__ = [
     "TermDoc",
     "VocabularyPage",
     "anchor",
-    "curie",
     "ontology_page",
 ]
 
@@ -144,21 +144,6 @@ class GraphIndex:
     def typed(self, types: Sequence[str]) -> list[ox.NamedNode]:
         found = {s for t in types for s in self.subjects(str(RDF.type), ox.NamedNode(t))}
         return sorted((s for s in found if isinstance(s, ox.NamedNode)), key=lambda n: n.value)
-
-
-def curie(iri: str, prefixes: dict[str, str]) -> str:
-    """The shortest prefixed name of ``iri`` under ``prefixes``, else the IRI itself.
-
-    >>> curie("http://schema.org/Person", {"schema": "http://schema.org/"})
-    'schema:Person'
-    """
-    best = None
-    for name, namespace in prefixes.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            rest = iri[len(namespace):]
-            if "/" not in rest and "#" not in rest and (best is None or len(namespace) > best[1]):
-                best = (f"{name}:{rest}", len(namespace))
-    return best[0] if best else iri
 
 
 def anchor(iri: str, namespace: str, prefixes: dict[str, str]) -> str:
