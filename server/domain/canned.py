@@ -22,9 +22,9 @@ from rdflib.namespace import RDF, XSD
 
 from server.domain.catalogue import Catalogue
 from server.domain.examples import ExampleQuery, Parameter, slot_pattern
+from server.domain.languages import LANGUAGE_NAMES
 from server.domain.namespaces import SCHEMA
 from server.web.errors import BadRequest
-from server.web.i18n import LANGUAGE_NAMES
 
 __all__ = ["Bound", "Choice", "PARSERS", "action_quads", "bind", "choices", "parse_value"]
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, SKOS, VOID, XSD
 
+from server.domain.languages import LANGUAGES
 from server.domain.namespaces import DASH, SCHEMA, VANN
-from server.web.i18n import LANGUAGES
 
 __all__ = ["VOCABULARY_LABELS", "LABEL_PREDICATES", "Label", "Labels", "fold", "other_language", "readable"]
 

@@ -52,7 +52,6 @@ __all__ = [
     "void_quads",
 ]
 
-LANGUAGES = ("fr", "en")
 DEFAULT_TITLE = {"fr": "Jeu de données liées", "en": "Linked dataset"}
 DEFAULT_DESCRIPTION = {
     "fr": "Un graphe de connaissances validé par SHACL, publié en données liées : une page "
@@ -237,8 +236,8 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
     licence = ox.NamedNode(desc.licence)
     if str(DCTERMS.license) not in stated:
         out.add(me, DCTERMS.license, licence)
-    out.add(me, DCTERMS.rights, *_lang({lang: RIGHTS[lang].format(desc.licence)
-                                        for lang in LANGUAGES}))
+    out.add(me, DCTERMS.rights, *_lang({lang: rights.format(desc.licence)
+                                        for lang, rights in RIGHTS.items()}))
     if str(DCTERMS.publisher) not in stated:
         publisher = ox.BlankNode()
         out.add(me, DCTERMS.publisher, publisher)

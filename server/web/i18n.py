@@ -1,4 +1,5 @@
-"""The words of the site itself, in each language a reader can choose.
+"""The words of the site itself, in each language the data is published in
+(``server.domain.languages``), which a reader can choose.
 
 Data labels come from the data; these are the page furniture (headings, buttons,
 explanations). Every language has every key: a test checks it, so a page never shows
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from server.domain.languages import LANGUAGE_NAMES, LANGUAGES
+
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "messages", "one_language_notes"]
 
-LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "en": {
