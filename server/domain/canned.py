@@ -24,7 +24,7 @@ from server.domain.catalogue import Catalogue
 from server.domain.examples import ExampleQuery, Parameter, slot_pattern
 from server.domain.languages import LANGUAGE_NAMES
 from server.domain.namespaces import SCHEMA
-from server.web.errors import BadRequest
+from server.problems import BadRequest
 
 __all__ = ["Bound", "Choice", "PARSERS", "action_quads", "bind", "choices", "parse_value"]
 

@@ -26,8 +26,8 @@ from server.domain.labels import LABEL_PREDICATES, Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
 from server.memo import Memo
+from server.problems import ResourceNotFound
 from server.store import queries
-from server.web.errors import ResourceNotFound
 
 __all__ = [
     "Description",

@@ -22,6 +22,7 @@ from server.domain import dumps, formats
 from server.domain.citations import fact_line, mark_line
 from server.domain.loading import DatasetInvalid, DataUnreadable, Snapshot, check, citation_coverage
 from server.domain.validation import ShapesUnusable
+from server.problems import PublisherError
 from server.runtime.httpworker import READ_TIMEOUTS, guarded_worker
 from server.runtime.progress import shown_progress
 from server.runtime.selfcheck import own_url, start_self_check
@@ -30,7 +31,6 @@ from server.sparql.execution import Form, Job
 from server.sparql.runner import QueryRunner
 from server.store import StoreUnavailable, StoreUnusable
 from server.store.registry import checks_path, open_snapshot, release_root, store_kind
-from server.web.errors import PublisherError
 from server.web.hosts import allow
 
 __all__ = ["cli", "main"]

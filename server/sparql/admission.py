@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from server.web.errors import TooManyQueries
+from server.problems import TooManyQueries
 
 __all__ = ["Admission", "KILL_GRACE", "RETRY_AFTER"]
 

@@ -17,11 +17,11 @@ from typing import Literal, NamedTuple
 import pyoxigraph as ox
 
 from server.domain import formats
+from server.problems import BadQuery, FormatUnusable, ResultTooLarge
 from server.sparql.columns import column_order
 from server.sparql.diagnostics import engine_error
 from server.sparql.safety import check_query
 from server.store import QueryError, Store
-from server.web.errors import BadQuery, FormatUnusable, ResultTooLarge
 
 __all__ = ["FORMS", "Answer", "Cell", "Form", "Job", "Table", "execute"]
 

@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from server.domain.formats import lenient_name
+from server.problems import BadRequest, PayloadTooLarge, QueryRejected, UnsupportedMediaType
 from server.sparql.safety import READ_ONLY
-from server.web.errors import BadRequest, PayloadTooLarge, QueryRejected, UnsupportedMediaType
 
 __all__ = ["DIRECT", "FORM", "UPDATE", "QueryRequest", "parse_request"]
 

@@ -34,11 +34,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from server.domain.loading import Snapshot
-from server.runtime.settings import Settings
-from server.sparql.admission import KILL_GRACE, Admission
-from server.sparql.execution import Answer, Job, execute
-from server.sparql.pool import WorkerLost, WorkerPool, WorkerTimeout
-from server.web.errors import (
+from server.problems import (
     BadQuery,
     FormatUnusable,
     PublisherError,
@@ -48,6 +44,10 @@ from server.web.errors import (
     ResultTooLarge,
     ServiceUnavailable,
 )
+from server.runtime.settings import Settings
+from server.sparql.admission import KILL_GRACE, Admission
+from server.sparql.execution import Answer, Job, execute
+from server.sparql.pool import WorkerLost, WorkerPool, WorkerTimeout
 
 __all__ = ["GATE", "Failure", "ForkGate", "QueryRunner"]
 

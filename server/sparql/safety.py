@@ -27,8 +27,8 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
+from server.problems import BadQuery, QueryRejected
 from server.sparql import diagnostics
-from server.web.errors import BadQuery, QueryRejected
 
 __all__ = ["READ_ONLY", "CheckedQuery", "check_query"]
 

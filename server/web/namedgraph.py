@@ -36,8 +36,8 @@ from server.domain.labels import Label, Labels
 from server.domain.loading import Snapshot
 from server.domain.provenance import EXPLAINING_CLASSES
 from server.memo import Memo
+from server.problems import ResourceNotFound
 from server.store import Store
-from server.web.errors import ResourceNotFound
 from server.web.terms import Term, term_of
 
 __all__ = ["LARGE_GRAPH", "GraphPage", "graph_file", "graph_page", "graph_subjects",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 
 from server.domain.formats import Format, by_name
-from server.web.errors import NotAcceptable
+from server.problems import NotAcceptable
 
 __all__ = ["negotiate", "pick_language"]
 

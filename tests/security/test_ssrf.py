@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from server.problems import BadQuery, QueryRejected
 from server.runtime.cli import cli
 from server.sparql.pool import WorkerPool
 from server.sparql.safety import check_query
-from server.web.errors import BadQuery, QueryRejected
 
 SETTLE = 0.2  # seconds a connection attempt has to reach the listener
 

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 from rdflib.query import Result
 
+from server.problems import BadQuery, QueryRejected, TooManyQueries
 from server.sparql.admission import Admission
 from server.sparql.lexer import declares_dataset, first_keyword
 from server.sparql.safety import check_query
-from server.web.errors import BadQuery, QueryRejected, TooManyQueries
 
 from .conftest import ADA, CARTESIAN, SCHEMA
 

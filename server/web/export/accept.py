@@ -27,7 +27,7 @@ from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from server.domain.formats import FORMATS, Format
-from server.web.errors import NotAcceptable
+from server.problems import NotAcceptable
 from server.web.negotiation import negotiate, pick_language
 
 __all__ = ["COMMON_ACCEPTS", "NONE", "Rule", "accept_rules", "decide", "language_rules"]

@@ -18,11 +18,11 @@ from server.domain import canned, catalogue
 from server.domain.examples import ExampleQuery, example_queries
 from server.domain.formats import HTML, RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from server.domain.loading import Snapshot
+from server.problems import BadRequest, NotAcceptable, ResourceNotFound
 from server.runtime.publisher import publisher
 from server.sparql import page as pages
 from server.sparql.execution import FORMS, Answer, Job
 from server.web import urls
-from server.web.errors import BadRequest, NotAcceptable, ResourceNotFound
 from server.web.http import representation
 from server.web.negotiation import negotiate
 from server.web.views.common import reader_language

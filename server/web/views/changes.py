@@ -19,9 +19,9 @@ from server.domain.describe import scope
 from server.domain.formats import JSONLD, TURTLE
 from server.domain.release_description import release_iri
 from server.memo import Memo
+from server.problems import BadRequest, ResourceNotFound
 from server.runtime.publisher import publisher
 from server.web import urls
-from server.web.errors import BadRequest, ResourceNotFound
 from server.web.http import representation
 from server.web.negotiation import negotiate
 from server.web.views.releases import releases

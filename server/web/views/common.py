@@ -16,9 +16,9 @@ from server.domain.formats import HTML, RDF_FORMATS, TURTLE, Format, lenient_nam
 from server.domain.labels import CORE_LABELS, Label, Labels
 from server.domain.loading import Snapshot
 from server.memo import Memo
+from server.problems import BadRequest
 from server.runtime.publisher import publisher
 from server.web import urls
-from server.web.errors import BadRequest
 from server.web.http import replayable, representation
 from server.web.i18n import (
     DEFAULT_LANGUAGE,

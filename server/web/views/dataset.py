@@ -23,10 +23,10 @@ from server.domain.formats import HTML
 from server.domain.labels import CORE_LABELS, Labels
 from server.domain.loading import Snapshot
 from server.memo import Memo
+from server.problems import ResourceNotFound
 from server.runtime.publisher import publisher
 from server.store.registry import dump_root
 from server.web import urls
-from server.web.errors import ResourceNotFound
 from server.web.http import etag_for, representation
 from server.web.terms import Term, embed_json, term_of
 from server.web.views.changes import feed_quads

@@ -21,11 +21,11 @@ from server.domain import iris
 from server.domain.describe import description_bytes, graph_bytes
 from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
 from server.domain.loading import Snapshot
+from server.problems import ResourceNotFound
 from server.runtime.publisher import publisher
 from server.store.registry import dump_root
 from server.web import urls
 from server.web.converters import register_converters
-from server.web.errors import ResourceNotFound
 from server.web.http import link_header, replayable, representation, request_etag
 from server.web.i18n import LANGUAGES
 from server.web.namedgraph import graph_file, graph_page, is_large

@@ -19,10 +19,10 @@ from server.domain.loading import Snapshot
 from server.domain.release_description import release_quads
 from server.domain.releases import Release, is_release_name, read_releases
 from server.memo import Memo
+from server.problems import ResourceNotFound
 from server.runtime.publisher import publisher
 from server.store.registry import release_root
 from server.web import urls
-from server.web.errors import ResourceNotFound
 from server.web.http import representation
 from server.web.views.common import DOCUMENT_FORMATS, byte_size, negotiate_document, reader_language
 

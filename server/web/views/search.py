@@ -14,9 +14,9 @@ from flask import Blueprint, Response, render_template, request
 
 from server.domain import catalogue
 from server.domain.formats import HTML, JSON, Format
+from server.problems import BadRequest, ResourceNotFound
 from server.runtime.publisher import publisher
 from server.web import urls
-from server.web.errors import BadRequest, ResourceNotFound
 from server.web.http import replayable, representation
 from server.web.negotiation import negotiate
 from server.web.pages import browse_page, search_json, search_page

@@ -15,9 +15,9 @@ from server.domain.describe import labels_of, sources
 from server.domain.examples import example_queries
 from server.domain.formats import HTML, RDF_FORMATS, TURTLE
 from server.domain.pictures import dated_events
+from server.problems import NotAcceptable
 from server.runtime.publisher import publisher
 from server.web import urls
-from server.web.errors import NotAcceptable
 from server.web.http import replayable, see_other
 from server.web.i18n import LANGUAGES
 from server.web.negotiation import negotiate

@@ -22,6 +22,7 @@ from server.domain import canned, catalogue, void
 from server.domain.examples import ExampleQuery, example_queries
 from server.domain.formats import HTML, RDF_FORMATS, RESULT_FORMATS, TURTLE, Format, serialize_quads
 from server.domain.loading import Snapshot
+from server.problems import NotAcceptable, PayloadTooLarge, PublisherError, ResourceNotFound
 from server.runtime.publisher import publisher
 from server.runtime.settings import REPOSITORY, Settings
 from server.sparql import page as pages
@@ -30,7 +31,7 @@ from server.sparql.execution import FORMS, Answer, Form, Job
 from server.sparql.protocol import QueryRequest, parse_request
 from server.sparql.runner import GATE, QueryRunner
 from server.web import urls
-from server.web.errors import NotAcceptable, PayloadTooLarge, PublisherError, ResourceNotFound
+from server.web.errors import problem_headers, problem_status
 from server.web.http import representation
 from server.web.negotiation import negotiate
 from server.web.views.common import has_endpoint, reader_language
@@ -253,8 +254,9 @@ def _page(settings: Settings, snapshot: Snapshot, query: QueryRequest | None, *,
     )
     body = render_template("sparql.html", page=model).encode("utf-8")
     if error is not None or request.method == "POST":
-        response = Response(body, error.status if error else 200, content_type=HTML.content_type)
-        response.headers.update(error.headers if error else {})
+        response = Response(body, problem_status(error) if error else 200,
+                            content_type=HTML.content_type)
+        response.headers.update(problem_headers(error) if error else {})
         response.vary.add("Accept")
         response.cache_control.no_store = True
         return response

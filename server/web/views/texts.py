@@ -17,10 +17,10 @@ from server.domain.describe import scope
 from server.domain.loading import Snapshot
 from server.domain.texts import SourceText, read_texts
 from server.memo import Memo
+from server.problems import ResourceNotFound
 from server.runtime.publisher import publisher
 from server.web import urls
 from server.web.converters import register_converters
-from server.web.errors import ResourceNotFound
 from server.web.http import link_header, replayable
 
 __all__ = ["TEXT_MAX_AGE", "bp", "source_texts"]
