@@ -16,6 +16,7 @@ from server.problems import BadQuery, QueryRejected, TooManyQueries
 from server.sparql.admission import Admission
 from server.sparql.lexer import declares_dataset, first_keyword
 from server.sparql.safety import check_query
+from server.web.errors import problem_headers, problem_status
 
 from .conftest import ADA, CARTESIAN, SCHEMA
 
@@ -345,8 +346,8 @@ def test_admission_runs_slots_queries_queues_queue_more_and_refuses_the_next_at_
             f"{round_} round: a query was let in or queued with {slots} busy slots and "
             f"{queue} waiting")
         assert time.monotonic() - started < 5, "the refusal came only after waiting"
-        assert str(refused.refusal) == BUSY and refused.refusal.status == 503
-        assert refused.refusal.headers == {"Retry-After": "1"}
+        assert str(refused.refusal) == BUSY and problem_status(refused.refusal) == 503
+        assert problem_headers(refused.refusal) == {"Retry-After": "1"}
         holding[0].done()
         _until(lambda: any(q.admitted.is_set() for q in waiting),
                f"{round_} round: a queued query gets the slot given back")
@@ -368,7 +369,7 @@ def test_a_queued_query_gives_up_after_the_patience_with_a_message_saying_so():
     assert not waiting.admitted.is_set()
     assert str(waiting.refusal) == ("no query slot of this server process freed up within "
                                     "0.3 s; try again in a moment.")
-    assert waiting.refusal.headers == {"Retry-After": "1"}
+    assert problem_headers(waiting.refusal) == {"Retry-After": "1"}
     holder.done()
     after = _Query(admission, running)  # the slot and the queue are free again
     assert after.admitted.wait(5), "the slot was not given back"
