@@ -35,7 +35,7 @@ from server import create_app  # noqa: E402
 from server.domain import reifiers  # noqa: E402
 from server.domain.describe import _describe  # noqa: E402
 from server.domain.loading import load_snapshot  # noqa: E402
-from server.runtime.settings import Settings  # noqa: E402
+from server.settings import Settings  # noqa: E402
 from server.web.presenters import resource_page  # noqa: E402
 from server.web.vocabulary import property_hints  # noqa: E402
 

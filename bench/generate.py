@@ -39,7 +39,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from server.domain.loading import stage  # noqa: E402
-from server.runtime.settings import Settings  # noqa: E402
+from server.settings import Settings  # noqa: E402
 
 __all__ = ["Generated", "generate", "copies_of"]
 

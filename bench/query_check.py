@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from server.domain.loading import load_snapshot
-from server.runtime.settings import REPOSITORY, Settings
+from server.settings import REPOSITORY, Settings
 from server.sparql import safety
 
 

@@ -201,7 +201,7 @@ def serve_ours(nquads: Path, port: int) -> None:
 def dump_nquads(folder: Path, target: Path, derive: bool) -> int:
     """The dataset as the loader stages it (rules applied if ``derive``), as N-Quads."""
     from server.domain.loading import stage
-    from server.runtime.settings import Settings
+    from server.settings import Settings
 
     data = folder / "data"
     if not derive:  # the rules' fixpoint is the loader's slow part at a million statements

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import copies_of  # noqa: E402
 
-from server.runtime.settings import Settings  # noqa: E402
+from server.settings import Settings  # noqa: E402
 
 PREFIXES = """PREFIX schema: <http://schema.org/>
 PREFIX org: <http://www.w3.org/ns/org#>

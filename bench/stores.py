@@ -50,7 +50,7 @@ from server.domain.iris import graph_iri  # noqa: E402
 from server.domain.loading import Snapshot, Staged, check  # noqa: E402
 from server.domain.namespaces import prefixes_for  # noqa: E402
 from server.domain.validation import ValidationReport  # noqa: E402
-from server.runtime.settings import Settings  # noqa: E402
+from server.settings import Settings  # noqa: E402
 from server.store.embedded import EmbeddedStore, merge_default_graph  # noqa: E402
 
 BASE = "https://w3id.org/grand-paris-russia/"

@@ -29,7 +29,7 @@ from generate import generate  # noqa: E402
 
 from server.domain.loading import stage  # noqa: E402
 from server.domain.validation import ValidationInput, validate  # noqa: E402
-from server.runtime.settings import Settings  # noqa: E402
+from server.settings import Settings  # noqa: E402
 
 ENGINES = ("pyshacl", "turbo")
 

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from server import create_app
 from server.domain.loading import Snapshot, load_snapshot
-from server.runtime.settings import REPOSITORY, Settings
+from server.settings import REPOSITORY, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"

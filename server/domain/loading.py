@@ -34,7 +34,7 @@ from server.domain.namespaces import STANDARD_PREFIXES, prefixes_for
 from server.domain.progress import Progress, Stage
 from server.domain.provenance import ArticleProvenance, mint
 from server.domain.validation import ValidationInput, ValidationReport, engine_for, validate
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import Stats, Store
 from server.store.embedded import EmbeddedStore, merge_default_graph
 

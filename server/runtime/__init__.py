@@ -1,1 +1,1 @@
-"""Running the publisher: settings, the ``ldpub`` command, and the production server."""
+"""Running the publisher: the ``ldpub`` command, the production server, the published snapshot."""

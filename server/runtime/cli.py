@@ -26,7 +26,7 @@ from server.problems import PublisherError
 from server.runtime.httpworker import READ_TIMEOUTS, guarded_worker
 from server.runtime.progress import shown_progress
 from server.runtime.selfcheck import own_url, start_self_check
-from server.runtime.settings import Settings, SettingsError
+from server.settings import Settings, SettingsError
 from server.sparql.execution import Form, Job
 from server.sparql.runner import QueryRunner
 from server.store import StoreUnavailable, StoreUnusable

@@ -21,7 +21,7 @@ from pathlib import Path
 from server.domain.loading import Snapshot
 from server.domain.progress import Progress, Stage
 from server.domain.releases import read_releases
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store.registry import open_snapshot, release_root
 from server.web.export.apache import apache_files
 from server.web.export.caddy import caddy_files

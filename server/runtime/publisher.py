@@ -17,7 +17,7 @@ from flask import current_app
 
 from server.domain.loading import DatasetInvalid, DataUnreadable, Snapshot
 from server.domain.validation import ShapesUnusable
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import StoreUnavailable, StoreUnusable
 from server.store.registry import open_snapshot
 

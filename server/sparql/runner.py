@@ -44,7 +44,7 @@ from server.problems import (
     ResultTooLarge,
     ServiceUnavailable,
 )
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.sparql.admission import KILL_GRACE, Admission
 from server.sparql.execution import Answer, Job, execute
 from server.sparql.pool import WorkerLost, WorkerPool, WorkerTimeout

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from server.domain.loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
 from server.domain.progress import Progress, Stage, counted
 from server.domain.validation import ValidationReport
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import StoreUnavailable, StoreUnusable
 from server.store.embedded import EmbeddedStore, merge_default_graph
 from server.store.manifest import Manifest, read_manifest, write_manifest

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from server.domain.loading import Snapshot, load_snapshot
 from server.domain.progress import Progress
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import StoreUnusable, ondisk, remote
 from server.store.ondisk import LoadOutcome
 

@@ -35,7 +35,7 @@ from server.domain import formats
 from server.domain.iris import graph_iri
 from server.domain.loading import Snapshot, Staged
 from server.domain.namespaces import prefixes_for
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import QueryError, QueryResult, Stats, StoreUnavailable, queries
 from server.store.embedded import LABEL_PREDICATES, OWNED_CLASSES
 

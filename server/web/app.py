@@ -10,7 +10,7 @@ from flask import Flask
 
 from server.domain.loading import Snapshot
 from server.runtime.publisher import Publisher
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import StoreUnavailable
 from server.store.registry import open_snapshot
 from server.web.cache import ResponseCache
@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, snapshot: Snapshot | 
 
     Args:
         config: settings that override ``LDPUB_*`` variables and defaults (see
-            ``server.runtime.settings``); keys ``TESTING`` and other Flask keys pass through.
+            ``server.settings``); keys ``TESTING`` and other Flask keys pass through.
         snapshot: an already loaded snapshot for these settings (tests reuse one);
             otherwise the configured store is opened now (``store.registry``): the
             memory store loads and validates the sources, the others read what

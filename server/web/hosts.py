@@ -19,7 +19,7 @@ import re
 from flask import Flask, Response, request
 from werkzeug.exceptions import SecurityError
 
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 __all__ = ["LOOPBACK", "allow", "register_host_check", "well_formed"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 pytestmark = pytest.mark.browser
 

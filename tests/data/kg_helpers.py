@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from server.domain.loading import check
 from server.domain.validation import ValidationReport
-from server.runtime.settings import REPOSITORY, Settings
+from server.settings import REPOSITORY, Settings
 
 BASE = "https://w3id.org/grand-paris-russia/"
 QUERIES = REPOSITORY / "queries"

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 DOC = (REPOSITORY / "docs" / "data-model.md").read_text(encoding="utf-8")
 TURTLE = re.findall(r"```turtle\n(.*?)```", DOC, re.DOTALL)

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from kg_helpers import ARTICLES, BASE, select
 
 from server.domain.iris import KINDS, parse_resource_iri
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SENTENCE_PART = re.compile(r"s[1-9][0-9]*(-w[0-9]+-[0-9]+)?(-position|-quote)?")

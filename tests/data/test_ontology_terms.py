@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 GPR = Namespace("https://w3id.org/grand-paris-russia/ontology#")
 ONTOLOGY = URIRef("https://w3id.org/grand-paris-russia/ontology")

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from kg_helpers import BASE, select
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 DERIVED = BASE + "graph/derived"
 SOURCES = {

@@ -18,7 +18,7 @@ from server.domain.canned import bind
 from server.domain.catalogue import catalogue
 from server.domain.examples import read_query
 from server.domain.loading import load_snapshot
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 TINY = "https://example.org/tiny/"
 ADA = f"{TINY}id/person/ada-lovelace"

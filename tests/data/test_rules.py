@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.domain.loading import stage
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 SCHEMA, ORG = "http://schema.org/", "http://www.w3.org/ns/org#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -23,7 +23,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from server.domain.validation import ENGINES, ValidationReport
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 SHAPES = BASE + "shapes#"
 FR = "data/pce-makers-grand-paris-russie.ttl"

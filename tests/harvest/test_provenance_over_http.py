@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from rdflib import Graph, URIRef
 from tests.conftest import served
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 TINY = "https://example.org/tiny/"
 ADA = f"{TINY}id/person/ada-lovelace"

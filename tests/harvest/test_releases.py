@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from server.domain.loading import load_snapshot
 from server.domain.releases import ReleaseExists, make_release, read_releases
 from server.runtime.cli import cli
-from server.runtime.settings import Settings
+from server.settings import Settings
 from tests.conftest import TINY_BASE, dataset_config, make_app
 from tests.stores.test_harvester_profiles import SHAPES_FILE, dcat_ap_results
 

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.domain.formats import RDF_FORMATS, RESULT_FORMATS
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 B = "https://w3id.org/grand-paris-russia/"
 QUERIES = REPOSITORY / "queries"

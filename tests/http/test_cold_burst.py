@@ -12,7 +12,7 @@ import requests
 from server import create_app
 from server.domain import describe
 from server.domain.loading import load_snapshot
-from server.runtime.settings import Settings
+from server.settings import Settings
 from tests.conftest import served
 
 CONCURRENT = 8

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from http_helpers import BROWSER, parse_links
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 SOURCES = REPOSITORY / "data" / "sources"
 SLUGS = sorted(p.name.removesuffix(".txt") for p in SOURCES.glob("*.txt"))

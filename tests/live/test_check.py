@@ -24,7 +24,7 @@ from server.domain.loading import load_snapshot
 from server.domain.namespaces import EARL
 from server.domain.releases import make_release
 from server.runtime.cli import cli
-from server.runtime.settings import Settings
+from server.settings import Settings
 from tests.conftest import TINY_BASE, dataset_config
 
 pytestmark = pytest.mark.live

@@ -21,7 +21,7 @@ from response_checks import check_answer
 
 from server import create_app
 from server.domain.loading import load_snapshot
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 BASE = "https://example.org/tiny/"

@@ -36,7 +36,7 @@ import requests
 
 from server.domain.dumps import with_default_graph
 from server.domain.loading import load_snapshot
-from server.runtime.settings import REPOSITORY, Settings
+from server.settings import REPOSITORY, Settings
 from server.sparql.pool import ORPHAN_GRACE
 from server.web.http import etag_for
 

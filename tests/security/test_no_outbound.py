@@ -21,7 +21,7 @@ import pytest
 from server import create_app
 from server.domain.dumps import with_default_graph
 from server.domain.loading import DataUnreadable, load_snapshot
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 TINY_BASE = "https://example.org/tiny/"

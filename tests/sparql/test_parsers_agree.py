@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.domain.namespaces import STANDARD_PREFIXES
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 from server.sparql.pool import WorkerPool
 from server.sparql.safety import check_query
 

@@ -18,7 +18,7 @@ from jinja2 import StrictUndefined
 
 from server import create_app
 from server.domain.dumps import with_default_graph
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import ondisk
 from server.store.registry import open_snapshot
 

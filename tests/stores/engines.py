@@ -24,7 +24,7 @@ from typing import ClassVar
 
 import requests
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 
 def free_port() -> int:

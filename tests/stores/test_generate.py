@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.domain.loading import check
-from server.runtime.settings import REPOSITORY, Settings
+from server.settings import REPOSITORY, Settings
 
 spec = importlib.util.spec_from_file_location("bench_generate", REPOSITORY / "bench" / "generate.py")
 generate_module = sys.modules.setdefault("bench_generate", importlib.util.module_from_spec(spec))

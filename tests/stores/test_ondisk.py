@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from server import create_app
 from server.domain.loading import DatasetInvalid
 from server.runtime.cli import cli
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import StoreUnusable, ondisk
 from server.store.registry import open_snapshot
 

@@ -14,7 +14,7 @@ from engines import Comunica, free_port
 from header_tokens import assert_varies_on
 
 from server import create_app
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import StoreUnavailable
 from server.store.registry import open_snapshot
 from server.store.remote import RemoteStore

@@ -26,7 +26,7 @@ from server import create_app
 from server.domain.dumps import with_default_graph
 from server.domain.loading import Snapshot, load_snapshot
 from server.domain.namespaces import SD
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import ondisk
 from server.store.registry import open_snapshot
 

@@ -17,7 +17,7 @@ from server.domain.canned import bind
 from server.domain.catalogue import catalogue
 from server.domain.examples import example_queries
 from server.problems import BadRequest
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 # Hypothesis writes out a test's arguments (the catalogue fixture among them) when it
 # reports on an example; past 30 kB it warns about the cost, and warnings are errors here.

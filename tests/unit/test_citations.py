@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from server.domain.citations import fact_line, read_citations
 from server.domain.loading import DataUnreadable, citation_coverage, stage
 from server.runtime.cli import cli
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 TINY = "https://example.org/tiny/"
 ALPHA = f"{TINY}graph/alpha"

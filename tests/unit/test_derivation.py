@@ -9,7 +9,7 @@ import pytest
 
 from server.domain.derivation import parse_rule
 from server.domain.loading import DataUnreadable, stage
-from server.runtime.settings import Settings
+from server.settings import Settings
 
 TINY = "https://example.org/tiny/"
 DERIVED = f"{TINY}graph/derived"

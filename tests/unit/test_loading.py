@@ -15,7 +15,7 @@ from server.domain.validation import (
     ValidationInput,
     engine_for,
 )
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store.embedded import named_quads
 
 TINY = "https://example.org/tiny/"

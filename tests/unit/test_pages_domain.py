@@ -11,7 +11,7 @@ from server.domain import describe, examples, labels
 from server.domain.labels import Label, Labels
 from server.domain.loading import load_snapshot
 from server.memo import Memo
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.web import (
     layout,
     literals,

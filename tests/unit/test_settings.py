@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from server.runtime.settings import REPOSITORY, Settings, SettingsError
+from server.settings import REPOSITORY, Settings, SettingsError
 
 
 def test_defaults_publish_the_repository_own_data():

@@ -24,7 +24,7 @@ from server.domain.formats import HTML, RDF_FORMATS, RESULT_FORMATS, TURTLE, For
 from server.domain.loading import Snapshot
 from server.problems import NotAcceptable, PayloadTooLarge, PublisherError, ResourceNotFound
 from server.runtime.publisher import publisher
-from server.runtime.settings import REPOSITORY, Settings
+from server.settings import REPOSITORY, Settings
 from server.sparql import page as pages
 from server.sparql.description import ServiceFacts, service_description
 from server.sparql.execution import FORMS, Answer, Form, Job

@@ -1,4 +1,4 @@
-"""Configuration, read and validated in one place.
+"""Configuration, read and validated in one place, and read by every layer.
 
 Precedence: explicit values (command-line flags, ``create_app(config)``), then
 ``LDPUB_*`` environment variables, then the defaults below. Each setting is one row of
@@ -20,7 +20,7 @@ from server.domain.validation import VALIDATORS
 
 __all__ = ["Settings", "SettingsError", "REPOSITORY", "ENV_PREFIX"]
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "LDPUB_"
 # The least memory a query worker is given, whatever the machine: the engine and one
 # small answer fit in it.
