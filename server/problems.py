@@ -106,8 +106,7 @@ class UnsupportedMediaType(PublisherError):
 
 class ResultTooLarge(PublisherError):
     """More results than the configured limit: the query ran, the answer is refused whole
-    rather than cut short, so that no client mistakes part of a result for all of it
-    (RFC 9110 §15.5.21)."""
+    rather than cut short, so that no client mistakes part of a result for all of it."""
 
     kind = Kind.OVER_LIMIT
     title = "Result Too Large"

@@ -30,7 +30,7 @@ STATUS: dict[Kind, int] = {
     Kind.NOT_ACCEPTABLE: 406,
     Kind.TOO_LARGE: 413,
     Kind.UNSUPPORTED_BODY: 415,
-    Kind.OVER_LIMIT: 422,
+    Kind.OVER_LIMIT: 422,  # understood, and refused whole (RFC 9110 §15.5.21)
     Kind.UNAVAILABLE: 503,
 }
 assert set(STATUS) == set(Kind), "every kind of problem has its status"
