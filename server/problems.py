@@ -1,9 +1,9 @@
 """What can go wrong with a request, in terms every layer shares.
 
-Domain, store and SPARQL code raise these; they say what went wrong (a ``Kind``, a
-title and a message), never how a protocol answers it. The web layer maps each kind to
-its HTTP status in one table and renders the problem (``server.web.errors``); the
-command line prints the title and the message.
+Domain code, the SPARQL engine and the views raise these; they say what went wrong
+(a ``Kind``, a title and a message), never how a protocol answers it. The web layer
+maps each kind to its HTTP status in one table and renders the problem
+(``server.web.errors``); the command line prints the title and the message.
 """
 
 from __future__ import annotations
