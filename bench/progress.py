@@ -31,7 +31,7 @@ from generate import generate  # noqa: E402
 
 from server.domain.progress import Progress  # noqa: E402
 from server.runtime.progress import Bars, LogLines  # noqa: E402
-from server.runtime.settings import Settings  # noqa: E402
+from server.settings import Settings  # noqa: E402
 from server.store import ondisk  # noqa: E402
 
 

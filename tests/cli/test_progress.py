@@ -25,7 +25,7 @@ import pytest
 from server.domain.loading import check
 from server.domain.progress import Report, Stage, counted
 from server.runtime.export import export_site
-from server.runtime.settings import Settings
+from server.settings import Settings
 from server.store import ondisk
 from tests.conftest import TINY_BASE, dataset_config
 

@@ -59,7 +59,7 @@ def test_odd_accept_headers_never_break_anything(client, path, accept):
     ("/data/person/../../../etc/passwd", 404),
     ("/page/person/%2e%2e%2f%2e%2e%2fsettings.py", 404),
     ("/page/person/..%2F..%2Fserver", 404),
-    ("/static/../server/runtime/settings.py", 404),
+    ("/static/../server/settings.py", 404),
     ("/static/..%2fserver%2fsettings.py", 404),
     ("/browse/%00", 404),
     ("/search?q=" + "x" * 300, 400),
