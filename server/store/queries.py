@@ -56,12 +56,16 @@ ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
+SOME_BLANK_NODE = "SELECT ?b WHERE { GRAPH ?g { ?b ?p ?o } FILTER(isBlank(?b)) } LIMIT 1"
+
 EXISTS = "ASK { VALUES ?s { } GRAPH ?g { ?s ?p ?o } }"
 
 # A resource's own statements, those of blank nodes up to ``BLANK_DEPTH`` levels below
 # it, and those of the owned nodes (memberships, quotations) that point to or from it:
 # one query, so that blank-node labels stay those of one result set. Each branch binds
-# ?root itself, so that engines which do not push bindings into a UNION stay fast.
+# ?root itself, so that engines which do not push bindings into a UNION stay fast, and is
+# a subquery of its own: Virtuoso 7.2 cannot compile a UNION of branches that each join a
+# VALUES, a FILTER and a BIND ("sparp_gp_deprecate(): equiv replaces filter").
 BLANK_DEPTH = 3
 
 
@@ -83,8 +87,9 @@ def _owned_branch(link: str) -> str:
 
 _CLOSURE_BRANCHES = (*(_blank_branch(d) for d in range(BLANK_DEPTH + 1)),
                      _owned_branch("?owned ?p1 ?root"), _owned_branch("?root ?p1 ?owned"))
-DESCRIBE_CLOSURE = ("SELECT ?s ?p ?o ?g WHERE {\n  {\n    "
-                    + "\n  } UNION {\n    ".join(_CLOSURE_BRANCHES) + "\n  }\n}\n")
+DESCRIBE_CLOSURE = ("SELECT ?s ?p ?o ?g WHERE {\n  { SELECT ?s ?p ?o ?g WHERE {\n    "
+                    + "\n  } } UNION { SELECT ?s ?p ?o ?g WHERE {\n    ".join(_CLOSURE_BRANCHES)
+                    + "\n  } }\n}\n")
 
 # Links to a resource, not counting the reifiers of statements about it (provenance,
 # see DESCRIBE_PROVENANCE): a resource named in a thousand facts is not linked a

@@ -37,6 +37,7 @@ from server.domain.loading import Snapshot, Staged
 from server.domain.namespaces import prefixes_for
 from server.settings import Settings
 from server.store import QueryError, QueryResult, Stats, StoreUnavailable, queries
+from server.store.blank_labels import RelabelledXML, readable, relabel_json
 from server.store.embedded import LABEL_PREDICATES, OWNED_CLASSES
 
 __all__ = ["RemoteStore", "open_snapshot", "endpoint_of", "SCHEMES"]
@@ -77,6 +78,7 @@ class RemoteStore:
         self.timeout = timeout
         self._owned_session = (os.getpid(), session or requests.Session())
         self._owned_classes: list[ox.NamedNode] | None = None
+        self._relabels: bool | None = None
 
     @property
     def _session(self) -> requests.Session:
@@ -128,7 +130,7 @@ class RemoteStore:
         response = self._post(text, accept, default_graphs or (), named_graphs or ())
         if accept == GRAPH_ACCEPT:
             return _triples(_bounded_body(response), _media(response))
-        return _results(response)
+        return self._read(response)
 
     def graphs(self) -> list[str]:
         return sorted(s["g"].value for s in self._select(queries.GRAPHS, slow=True)
@@ -148,7 +150,7 @@ class RemoteStore:
         else:
             text = queries.bind(queries.QUADS, g=[ox.NamedNode(g) for g in graphs])
         response = self._post(text, RESULTS_ACCEPT, (), (), stream=True, slow=True)
-        return _as_quads(_results(response, stream=True))
+        return _as_quads(self._read(response, stream=True))
 
     # --- the protocol
 
@@ -176,7 +178,23 @@ class RemoteStore:
         return response
 
     def _select(self, text: str, *, slow: bool = False) -> ox.QuerySolutions:
-        return _results(self._post(text, RESULTS_ACCEPT, (), (), slow=slow))
+        return self._read(self._post(text, RESULTS_ACCEPT, (), (), slow=slow))
+
+    def _read(self, response: requests.Response, *, stream: bool = False) -> QueryResult:
+        return _results(response, stream=stream, relabel=self._relabelling())
+
+    def _relabelling(self) -> bool:
+        """Whether the engine writes blank nodes with labels no reader accepts (Virtuoso's
+        ``nodeID://b1``): asked once, of a blank node of the data."""
+        if self._relabels is None:
+            answer = self._post(queries.SOME_BLANK_NODE, "application/sparql-results+json",
+                                (), (), slow=True)
+            try:
+                rows = json.loads(_bounded_body(answer))["results"]["bindings"]
+                self._relabels = any(not readable(row["b"]["value"]) for row in rows)
+            except (ValueError, KeyError, TypeError) as error:
+                raise _unreadable(error) from None
+        return self._relabels
 
     def _ask(self, text: str) -> bool:
         return bool(_results(self._post(text, BOOLEAN_ACCEPT, (), ())))
@@ -245,8 +263,10 @@ def _media(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
-def _results(response: requests.Response, *, stream: bool = False) -> QueryResult:
-    """Parse SELECT/ASK results in the format the endpoint chose (streamed for XML, TSV)."""
+def _results(response: requests.Response, *, stream: bool = False,
+             relabel: bool = False) -> QueryResult:
+    """Parse SELECT/ASK results in the format the endpoint chose (streamed for XML, TSV),
+    with every blank node relabelled if ``relabel`` (``blank_labels``)."""
     fmt = next((f for f in formats.RESULT_FORMATS
                 if _media(response) in f.media_types and f.name != "csv"), None)
     if fmt is None:
@@ -258,14 +278,18 @@ def _results(response: requests.Response, *, stream: bool = False) -> QueryResul
             document = json.loads(_bounded_body(response))
         except ValueError as error:
             raise _unreadable(error) from None
+        if relabel:
+            relabel_json(document)
         source = json.dumps({k: document[k] for k in ("head", "results", "boolean")
                              if k in document}).encode()
     elif stream:
         response.raw.decode_content = True
-        source = response.raw
+        source = RelabelledXML(response.raw) if relabel and fmt.name == "xml" else response.raw
     else:
         source = _bounded_body(response)
     try:
+        if relabel and fmt.name == "xml" and not stream:
+            source = RelabelledXML(io.BytesIO(source)).read()
         result = ox.parse_query_results(source, format=fmt.ox)
         if stream or isinstance(result, ox.QueryBoolean):
             return result
