@@ -2,8 +2,9 @@
 
 The remote backend is tested against independent SPARQL 1.1 engines started here on
 127.0.0.1 over an N-Quads dump of the data (``engines.py``): Comunica (npm
-``@comunica/query-sparql-file``) and the Oxigraph server (``oxigraph``), both installed by
-``.ci/run``; an engine's tests are skipped, with the reason, when it is absent.
+``@comunica/query-sparql-file``), the Oxigraph server (``oxigraph``) and Virtuoso (Debian
+``virtuoso-opensource``), all installed by ``.ci/run``; an engine's tests are skipped,
+with the reason, when it is absent.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from engines import ENGINES, EngineServer
+from engines import ENGINES, EngineServer, engine_server
 from jinja2 import StrictUndefined
 
 from server import create_app
@@ -35,39 +36,32 @@ def nquads_file(tiny_snapshot, tmp_path_factory) -> Path:
     return path
 
 
-def started(engine: type[EngineServer], data: Path, folder: Path) -> EngineServer:
-    """``engine`` serving ``data``, or the test skipped saying what is missing."""
-    reason = engine.missing()
-    if reason:
-        pytest.skip(f"no {engine.name} SPARQL server: {reason}")
-    return engine.start(data, folder / f"{engine.name}.log")
-
-
-@pytest.fixture(scope="module")
-def module_sparql_servers(nquads_file, tmp_path_factory) -> Iterator[dict[str, EngineServer]]:
-    """One server per engine and test module, so that what one module did to it stays
-    there; started when a test first asks for it."""
+def running_servers() -> Iterator[dict[str, EngineServer]]:
+    """Servers by engine name, stopped when the fixture ends."""
     running: dict[str, EngineServer] = {}
     yield running
     for server in running.values():
         server.stop()
 
 
-def engine_server(name: str, running: dict[str, EngineServer], data: Path,
-                  folder: Path) -> EngineServer:
-    """The module's server of engine ``name``, checked healthy (replaced if it is not)."""
-    if name in running:
-        running[name] = running[name].made_healthy()
-    else:
-        running[name] = started(ENGINES[name], data, folder)
-    return running[name]
+@pytest.fixture(scope="session")
+def session_sparql_servers() -> Iterator[dict[str, EngineServer]]:
+    """One server per engine slow to start (``per_session``) for the whole run, loaded
+    with the data each module asks for."""
+    yield from running_servers()
+
+
+@pytest.fixture(scope="module")
+def module_sparql_servers() -> Iterator[dict[str, EngineServer]]:
+    """One server per other engine and test module, so that what one module did to it
+    stays there; started when a test first asks for it."""
+    yield from running_servers()
 
 
 @pytest.fixture(params=list(ENGINES))
-def sparql_server(request, module_sparql_servers, nquads_file, tmp_path_factory) -> EngineServer:
+def sparql_server(request, nquads_file, tmp_path_factory) -> EngineServer:
     """Each engine's server for this module, checked healthy before each test."""
-    return engine_server(request.param, module_sparql_servers, nquads_file,
-                         tmp_path_factory.mktemp("logs"))
+    return engine_server(request.param, request, nquads_file, tmp_path_factory.mktemp("logs"))
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +78,7 @@ def backend(request, tiny_config, tmp_path) -> dict:
     if request.param == "ondisk":
         config["store"] = f"oxigraph:{request.getfixturevalue('ondisk_root')}"
     elif request.param.startswith("remote-"):
-        server = engine_server(request.param.removeprefix("remote-"),
-                               request.getfixturevalue("module_sparql_servers"),
+        server = engine_server(request.param.removeprefix("remote-"), request,
                                request.getfixturevalue("nquads_file"), tmp_path)
         config["store"] = "sparql+" + server.url
     return config
