@@ -11,7 +11,8 @@ The data of a remote store is loaded by its operator with the engine's own bulk 
 from ``ldpub dump --with-default-graph`` of validated data: the named graphs and their
 merge as the default graph, as the embedded store holds them, so that the engine's
 default graph is the set DESIGN §4 asks for with no union of its own (the union
-defaults of Oxigraph and Comunica are bags: a triple once per graph that states it).
+defaults of Oxigraph, Comunica and Virtuoso are bags: a triple once per graph that
+states it; docs/deployment.md shows how Virtuoso is loaded).
 Opening the store compares the two counts and warns when they differ. The snapshot's
 version is derived from the counts the endpoint reports when it is opened or reloaded.
 """
