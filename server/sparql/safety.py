@@ -17,6 +17,7 @@ and is always refused. Nothing here connects anywhere.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,11 @@ from server.sparql import diagnostics
 __all__ = ["READ_ONLY", "CheckedQuery", "check_query"]
 
 READ_ONLY = "this SPARQL endpoint is read-only"
+# pyparsing, under rdflib's SPARQL grammar, is not thread-safe (pyparsing issue #89): two
+# threads parsing at once, in a fresh process, bind parse actions with the wrong number
+# of arguments for good, and every later query of that process fails with a TypeError.
+# One parse at a time per process (threads serve a remote store's queries).
+_GRAMMAR = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,8 @@ def _as_the_grammar_reads(text: str) -> str:
 
 def _parse(text: str) -> tuple[list, CompValue]:
     try:
-        prologue, query = parseQuery(_as_the_grammar_reads(text))
+        with _GRAMMAR:
+            prologue, query = parseQuery(_as_the_grammar_reads(text))
     except RecursionError:
         raise BadQuery(diagnostics.too_deep()) from None
     except ParseBaseException as error:
@@ -119,7 +126,8 @@ def _parse(text: str) -> tuple[list, CompValue]:
 def _refuse_update(text: str) -> None:
     """Raise ``QueryRejected`` if the text parses as SPARQL Update (with operations)."""
     try:
-        update = parseUpdate(_as_the_grammar_reads(text))
+        with _GRAMMAR:
+            update = parseUpdate(_as_the_grammar_reads(text))
     except (ParseBaseException, RecursionError, ValueError):
         return
     operations = [op for request in update.get("request", []) or [] for op in _flat(request)]
