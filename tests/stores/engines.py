@@ -295,7 +295,7 @@ class Virtuoso(EngineServer):
             done = subprocess.run(["isql-vt", f"127.0.0.1:{port}", "dba", "dba", "VERBOSE=OFF",
                                    "BANNER=OFF", "PROMPT=OFF", "ECHO=OFF"], input=script,
                                   capture_output=True, text=True, timeout=timeout, check=False)
-            connected = "Connect failed" not in done.stderr
+            connected = done.returncode == 0  # isql-vt exits 3 when it cannot connect
             if connected or self.broken() or time.monotonic() > deadline:
                 break
             time.sleep(0.3)
