@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from server.runtime.settings import REPOSITORY
+from server.settings import REPOSITORY
 
 CHECK_AT_ONCE = """
 import threading
