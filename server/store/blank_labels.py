@@ -5,7 +5,7 @@ JSON, which is no blank node label (SPARQL 1.1 Query §19.8, ``BLANK_NODE_LABEL`
 Oxigraph's reader refuses the whole answer. The answers of such an engine are read as
 XML or JSON and every blank node is given a label spelled from its own (``b`` and its
 UTF-8 in hex): one node keeps one label through an answer, two nodes keep two. The XML is
-rewritten as it streams, so that a dump of any size is read in bounded memory.
+rewritten as it streams, in bounded memory.
 """
 
 from __future__ import annotations
