@@ -164,3 +164,44 @@ def test_the_page_names_a_url_for_each_language_which_serves_the_page_in_it(clie
         served = BeautifulSoup(client.get(href).data, "html.parser")
         assert served.html.get("lang") == code, (
             f"the {code} alternate {href} serves a page in {served.html.get('lang')}")
+
+
+@pytest.mark.parametrize("inverse", ["1", "true", "yes"])
+def test_the_full_list_of_incoming_links_lists_what_links_here(client, inverse):
+    """"Show all" under an incoming row ("Positions held") asks for ``inverse``: the
+    resources that link to this one with the property. Ada states no ``org:member``; the
+    membership states ``org:member`` Ada, so the two lists differ."""
+    from bs4 import BeautifulSoup
+
+    def listed(query: str) -> tuple[str, list[str]]:
+        response = client.get(f"/page/person/ada-lovelace/values?p=org:member{query}")
+        assert response.status_code == 200, f"{query or 'forward'}: {response.status_code}"
+        page = BeautifulSoup(response.data, "html.parser")
+        return (page.h1.get_text(strip=True),
+                [a["href"] for a in page.select("ol.values > li > a:not(.mark)")])
+
+    title, linking = listed(f"&inverse={inverse}")
+    assert linking == ["http://localhost/id/role/ada-lovelace-member"], (
+        f"inverse={inverse} lists {linking}, not the membership that names Ada as its member")
+    assert title == "Positions held", f"inverse={inverse} is titled {title!r}"
+    title, values = listed("")
+    assert (title, values) == ("All values of “member”", []), (
+        f"without inverse, Ada's own org:member values: {title!r}, {values}")
+
+
+def test_two_properties_that_read_the_same_name_their_vocabularies(repo_client):
+    """A person in a membership is "member of" in schema.org and in the W3C Organization
+    Ontology: the page names each row's vocabulary (from the dataset's prefixes), so a
+    reader can tell the two rows apart."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(repo_client.get("/page/person/alexandre-missoffe",
+                                         headers={"Accept-Language": "en"}).data, "html.parser")
+    titles = {row.dt.a["title"]: row.dt.get_text(strip=True)
+              for row in page.select(".row") if row.dt.a is not None}
+    schema, org = (titles.get("http://schema.org/memberOf"),
+                   titles.get("http://www.w3.org/ns/org#memberOf"))
+    assert (schema, org) == ("member of (schema.org)", "member of (W3C Organization Ontology)"), (
+        f"schema:memberOf reads {schema!r}, org:memberOf {org!r}")
+    read = sorted(titles.values())
+    assert len(set(read)) == len(read), f"two rows read the same: {read}"
