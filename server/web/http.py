@@ -110,14 +110,16 @@ def replayable(response: Response) -> Response:
 
 
 def enable_compression(app: Flask) -> None:
-    """gzip (and br, zstd) for every text and RDF type of the registry (RFC 9110 §8.4).
+    """gzip (and br, zstd) for every text and RDF type of the registry (RFC 9110 §8.4),
+    and the sitemap's XML.
 
     A compressed body gets its own strong ETag (``"…:gzip"``), as RFC 9110 §8.8.3 asks
-    of a different representation.
+    of a different representation. CSS and JavaScript are files, streamed and never
+    compressed (below); JSON comes only in error bodies, which are never compressed, and
+    in ``/healthz``, below the smallest size worth compressing: none is listed.
     """
     compress = Compress()
-    types = {fmt.media_type for fmt in FORMATS} | {"text/css", "application/javascript",
-                                                  "application/json", "application/xml"}
+    types = {fmt.media_type for fmt in FORMATS} | {"application/xml"}
     app.config.setdefault("COMPRESS_MIMETYPES", sorted(types))
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "br", "zstd", "deflate"])
     # Streamed bodies (files: static assets, dumps, already gzip'd) pass as they are:
