@@ -123,6 +123,39 @@ def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy,
     assert violation.sources == (str(alpha), str(tiny_copy / "data/sources/alpha.citations.tsv"))
 
 
+MEMBERSHIPS = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix schema: <http://schema.org/> .
+<https://example.org/tiny/shapes#TwoMembers> a sh:NodeShape ;
+    sh:targetClass schema:Organization ;
+    sh:property [ sh:path [ sh:inversePath org:organization ] ; sh:minCount 2 ;
+                  sh:severity sh:Warning ;
+                  sh:message "An organisation has two memberships or more." ] .
+"""
+
+
+@pytest.mark.parametrize("validator", ENGINES)
+def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_copy,
+                                                                            validator):
+    """What ``ldpub validate`` prints and a refused load logs, one line a result: the
+    violations first (they refuse the data), by focus node; each with its property (an
+    inverse one as ``^…``), the offending value, the shape's message and the file."""
+    alpha, beta = tiny_copy / "data" / "alpha.ttl", tiny_copy / "data" / "beta.ttl"
+    alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
+    beta.write_text(beta.read_text().replace('schema:name "Charles Babbage"', "schema:name 42"))
+    (tiny_copy / "shapes" / "memberships.ttl").write_text(MEMBERSHIPS)
+    _, report = check(settings_for(tiny_copy, validator))
+    assert not report.conforms
+    assert [result.line() for result in report.results] == [
+        f"Violation: {ADA} | path http://schema.org/name | A person has a name. | in {alpha}",
+        f"Violation: {BABBAGE} | path http://schema.org/name | value 42 | A person has a name."
+        f" | in {beta}",
+        f"Warning: {SOCIETY} | path ^http://www.w3.org/ns/org#organization"
+        f" | An organisation has two memberships or more. | in {alpha}",
+    ]
+
+
 @pytest.mark.parametrize("validator", ENGINES)
 def test_a_shape_whose_query_does_not_parse_is_refused_not_raised(tiny_copy, validator):
     (tiny_copy / "shapes" / "broken.ttl").write_text(
