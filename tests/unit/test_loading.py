@@ -123,7 +123,7 @@ def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy,
     assert violation.sources == (str(alpha), str(tiny_copy / "data/sources/alpha.citations.tsv"))
 
 
-MEMBERSHIPS = """
+REPORT_SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix schema: <http://schema.org/> .
@@ -132,6 +132,14 @@ MEMBERSHIPS = """
     sh:property [ sh:path [ sh:inversePath org:organization ] ; sh:minCount 2 ;
                   sh:severity sh:Warning ;
                   sh:message "An organisation has two memberships or more." ] .
+<https://example.org/tiny/shapes#Advice> a sh:NodeShape ;
+    sh:targetNode <https://example.org/tiny/id/person/ada-lovelace> ;
+    sh:property [ sh:path ( schema:knows schema:knows ) ; sh:minCount 2 ;
+                  sh:severity <https://example.org/tiny/shapes#Advice> ;
+                  sh:message "Who a person knows knows others too." ] ,
+                [ sh:path schema:alternateName ; sh:maxCount 0 ;
+                  sh:severity <https://example.org/tiny/shapes#Advice> ;
+                  sh:message "A person goes by one name." ] .
 """
 
 
@@ -139,12 +147,13 @@ MEMBERSHIPS = """
 def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_copy,
                                                                             validator):
     """What ``ldpub validate`` prints and a refused load logs, one line a result: the
-    violations first (they refuse the data), by focus node; each with its property (an
-    inverse one as ``^…``), the offending value, the shape's message and the file."""
+    violations first (they refuse the data), then warnings, then any other severity the
+    shapes name, each by focus node and property; each with its property (an inverse one
+    as ``^…``), the offending value, the shape's message and the file."""
     alpha, beta = tiny_copy / "data" / "alpha.ttl", tiny_copy / "data" / "beta.ttl"
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
     beta.write_text(beta.read_text().replace('schema:name "Charles Babbage"', "schema:name 42"))
-    (tiny_copy / "shapes" / "memberships.ttl").write_text(MEMBERSHIPS)
+    (tiny_copy / "shapes" / "report.ttl").write_text(REPORT_SHAPES)
     _, report = check(settings_for(tiny_copy, validator))
     assert not report.conforms
     assert [result.line() for result in report.results] == [
@@ -153,6 +162,10 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
         f" | in {beta}",
         f"Warning: {SOCIETY} | path ^http://www.w3.org/ns/org#organization"
         f" | An organisation has two memberships or more. | in {alpha}",
+        f"Advice: {ADA} | path (complex path) | Who a person knows knows others too."
+        f" | in {alpha}",
+        f"Advice: {ADA} | path http://schema.org/alternateName"
+        f" | A person goes by one name. | in {alpha}",
     ]
 
 
