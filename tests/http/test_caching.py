@@ -142,6 +142,20 @@ def test_last_modified_is_when_the_data_was_loaded(client, tiny_snapshot, path):
         f"{path}: Last-Modified {response.headers['Last-Modified']}, data loaded {loaded}")
 
 
+@pytest.mark.parametrize(("accept", "coding"), [
+    ("zstd, br, deflate, gzip", "gzip"),
+    ("gzip;q=0.5, br", "br"),
+    ("deflate, zstd, br", "br"),
+])
+def test_where_a_client_weighs_codings_alike_gzip_is_preferred(client, accept, coding):
+    """A weight a client gives wins; between codings it weighs alike the server's order
+    decides (RFC 9110 §12.5.3): gzip, which every client that compresses can decode,
+    then br, zstd and deflate."""
+    response = client.get("/.well-known/void", headers={"Accept-Encoding": accept})
+    assert response.headers.get("Content-Encoding") == coding, (
+        f"Accept-Encoding: {accept} got {response.headers.get('Content-Encoding')}")
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "br", "zstd", "deflate"])
 @pytest.mark.parametrize("path", ["/.well-known/void", "/sitemap.xml"])  # Turtle, XML
 def test_each_content_coding_a_client_asks_for_is_used(client, encoding, path):
