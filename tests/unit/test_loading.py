@@ -134,12 +134,14 @@ REPORT_SHAPES = """
                   sh:message "An organisation has two memberships or more." ] .
 <https://example.org/tiny/shapes#Advice> a sh:NodeShape ;
     sh:targetNode <https://example.org/tiny/id/person/ada-lovelace> ;
+    sh:class schema:Organization ; sh:severity <https://example.org/tiny/shapes#Advice> ;
+    sh:message "Not an organisation." ;
     sh:property [ sh:path ( schema:knows schema:knows ) ; sh:minCount 2 ;
                   sh:severity <https://example.org/tiny/shapes#Advice> ;
                   sh:message "Who a person knows knows others too." ] ,
                 [ sh:path schema:alternateName ; sh:maxCount 0 ;
-                  sh:severity <https://example.org/tiny/shapes#Advice> ;
-                  sh:message "A person goes by one name." ] .
+                  sh:severity <https://example.org/tiny/severity/advice> ;
+                  sh:message "A person goes by one name."@en, "Une personne a un seul nom."@fr ] .
 """
 
 
@@ -148,8 +150,9 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
                                                                             validator):
     """What ``ldpub validate`` prints and a refused load logs, one line a result: the
     violations first (they refuse the data), then warnings, then any other severity the
-    shapes name, each by focus node and property; each with its property (an inverse one
-    as ``^…``), the offending value, the shape's message and the file."""
+    shapes name (the IRI's fragment, or the whole IRI), each by focus node and property;
+    each with its property (an inverse one as ``^…``, a longer one as ``(complex path)``),
+    the offending value, the shape's messages and the file; and the shape, when named."""
     alpha, beta = tiny_copy / "data" / "alpha.ttl", tiny_copy / "data" / "beta.ttl"
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
     beta.write_text(beta.read_text().replace('schema:name "Charles Babbage"', "schema:name 42"))
@@ -162,11 +165,14 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
         f" | in {beta}",
         f"Warning: {SOCIETY} | path ^http://www.w3.org/ns/org#organization"
         f" | An organisation has two memberships or more. | in {alpha}",
+        f"Advice: {ADA} | value {ADA} | Not an organisation. | in {alpha}",
         f"Advice: {ADA} | path (complex path) | Who a person knows knows others too."
         f" | in {alpha}",
-        f"Advice: {ADA} | path http://schema.org/alternateName"
-        f" | A person goes by one name. | in {alpha}",
+        f"https://example.org/tiny/severity/advice: {ADA} | path http://schema.org/alternateName"
+        f" | A person goes by one name. / Une personne a un seul nom. | in {alpha}",
     ]
+    named = [result.shape for result in report.results if "://" in (result.shape or "")]
+    assert named == [f"{TINY}shapes#Advice"], f"the results name the shapes {named}"
 
 
 @pytest.mark.parametrize("validator", ENGINES)
