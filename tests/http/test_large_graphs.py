@@ -149,3 +149,18 @@ def test_what_rdf_xml_cannot_carry_is_406_and_leaves_no_file(large, tiny_copy, t
     assert "text/turtle (.ttl)" in response.get_data(as_text=True)
     assert not [p for p in files.rglob("*notes.rdf*") if not p.name.endswith(".lock")]
     assert get(client, "/graph/notes.ttl").status_code == 200
+
+
+def test_a_large_graph_goes_out_as_its_file_even_to_a_client_that_takes_codings(large, client):
+    """A download that resumes (``Range``) counts the file's own bytes: the file is sent
+    as it is stored, with its length, whatever codings the client takes."""
+    whole = get(client, "/graph/alpha.nq")  # N-Quads: long enough to be worth compressing
+    assert int(whole.headers["Content-Length"]) > 500
+    codings = {"Accept-Encoding": "gzip, br, zstd, deflate"}
+    packed = get(client, "/graph/alpha.nq", **codings)
+    assert packed.headers.get("Content-Encoding") is None, (
+        f"the file went out as {packed.headers.get('Content-Encoding')}")
+    assert packed.headers.get("Content-Length") == whole.headers["Content-Length"]
+    part = get(client, "/graph/alpha.nq", Range="bytes=0-9", **codings)
+    assert part.status_code == 206 and part.body == whole.body[:10], (
+        f"bytes 0-9 came as {part.body!r}, the file starts {whole.body[:10]!r}")
