@@ -187,6 +187,8 @@ def test_the_full_list_of_incoming_links_lists_what_links_here(client, inverse):
     title, values = listed("")
     assert (title, values) == ("All values of “member”", []), (
         f"without inverse, Ada's own org:member values: {title!r}, {values}")
+    title, _ = listed(f"&inverse={inverse}&lang=fr")
+    assert title == "Fonctions occupées", f"in French, inverse={inverse} is titled {title!r}"
 
 
 def test_two_properties_that_read_the_same_name_their_vocabularies(repo_client):

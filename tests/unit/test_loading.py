@@ -155,16 +155,19 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
     the offending value, the shape's messages and the file; and the shape, when named."""
     alpha, beta = tiny_copy / "data" / "alpha.ttl", tiny_copy / "data" / "beta.ttl"
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
-    beta.write_text(beta.read_text().replace('schema:name "Charles Babbage"', "schema:name 42"))
+    beta.write_text(beta.read_text().replace('schema:name "Charles Babbage"', "schema:name 42")
+                    + f'<{SOCIETY}> schema:description "Founded in 1812." .\n')
     (tiny_copy / "shapes" / "report.ttl").write_text(REPORT_SHAPES)
     _, report = check(settings_for(tiny_copy, validator))
     assert not report.conforms
+    files = report.results[2].sources  # in the order the store gives them
+    assert sorted(files) == [str(alpha), str(beta)], f"{SOCIETY} is stated in {files}"
     assert [result.line() for result in report.results] == [
         f"Violation: {ADA} | path http://schema.org/name | A person has a name. | in {alpha}",
         f"Violation: {BABBAGE} | path http://schema.org/name | value 42 | A person has a name."
         f" | in {beta}",
         f"Warning: {SOCIETY} | path ^http://www.w3.org/ns/org#organization"
-        f" | An organisation has two memberships or more. | in {alpha}",
+        f" | An organisation has two memberships or more. | in {', '.join(files)}",
         f"Advice: {ADA} | value {ADA} | Not an organisation. | in {alpha}",
         f"Advice: {ADA} | path (complex path) | Who a person knows knows others too."
         f" | in {alpha}",
