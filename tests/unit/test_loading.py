@@ -161,18 +161,19 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
     _, report = check(settings_for(tiny_copy, validator))
     assert not report.conforms
     files = report.results[2].sources  # in the order the store gives them
-    assert sorted(files) == [str(alpha), str(beta)], f"{SOCIETY} is stated in {files}"
+    cited = tiny_copy / "data" / "sources" / "alpha.citations.tsv"  # cites the society
+    assert sorted(files) == [str(alpha), str(beta), str(cited)], f"{SOCIETY} is stated in {files}"
     assert [result.line() for result in report.results] == [
-        f"Violation: {ADA} | path http://schema.org/name | A person has a name. | in {alpha}",
+        f"Violation: {ADA} | path http://schema.org/name | A person has a name. | in {alpha}, {cited}",
         f"Violation: {BABBAGE} | path http://schema.org/name | value 42 | A person has a name."
         f" | in {beta}",
         f"Warning: {SOCIETY} | path ^http://www.w3.org/ns/org#organization"
         f" | An organisation has two memberships or more. | in {', '.join(files)}",
-        f"Advice: {ADA} | value {ADA} | Not an organisation. | in {alpha}",
+        f"Advice: {ADA} | value {ADA} | Not an organisation. | in {alpha}, {cited}",
         f"Advice: {ADA} | path (complex path) | Who a person knows knows others too."
-        f" | in {alpha}",
+        f" | in {alpha}, {cited}",
         f"https://example.org/tiny/severity/advice: {ADA} | path http://schema.org/alternateName"
-        f" | A person goes by one name. / Une personne a un seul nom. | in {alpha}",
+        f" | A person goes by one name. / Une personne a un seul nom. | in {alpha}, {cited}",
     ]
     named = [result.shape for result in report.results if "://" in (result.shape or "")]
     assert named == [f"{TINY}shapes#Advice"], f"the results name the shapes {named}"
