@@ -56,6 +56,9 @@ _COUNTER = itertools.count(1)
 _NUMBERING = threading.Lock()
 _DESCRIPTIONS: Memo[Description] = Memo(1024)
 _BYTES: Memo[bytes] = Memo(2048)
+# The last few descriptions made ready for serialisation: a client (or the export) asking
+# for a second format of one resource asks soon after the first.
+_PREPARED: Memo[formats.Prepared] = Memo(32)
 _SOURCES: Memo[Sources] = Memo(4)
 _VALUES: Memo[ValuesPage] = Memo(512)
 _ROWS: Memo[tuple] = Memo(64)
@@ -197,8 +200,8 @@ def description_bytes(snapshot: Snapshot, iri: str, fmt: formats.Format) -> byte
     """The description serialised in ``fmt``, made once per data version."""
 
     def make() -> bytes:
-        description = describe(snapshot, iri)
-        return formats.serialize_quads(description.quads, fmt, snapshot.prefixes)
+        return _PREPARED.get(scope(snapshot), ("description", iri), lambda: formats.Prepared.of(
+            describe(snapshot, iri).quads, snapshot.prefixes)).serialize(fmt)
 
     return _BYTES.get(scope(snapshot), ("description", iri, fmt.name), make)
 
@@ -207,8 +210,8 @@ def graph_bytes(snapshot: Snapshot, graph: str, fmt: formats.Format) -> bytes:
     """A whole named graph (the ontology, the shapes) serialised, once per version."""
 
     def make() -> bytes:
-        quads = list(snapshot.store.quads(graphs=[graph]))
-        return formats.serialize_quads(quads, fmt, snapshot.prefixes)
+        return _PREPARED.get(scope(snapshot), ("graph", graph), lambda: formats.Prepared.of(
+            snapshot.store.quads(graphs=[graph]), snapshot.prefixes)).serialize(fmt)
 
     return _BYTES.get(scope(snapshot), ("graph", graph, fmt.name), make)
 

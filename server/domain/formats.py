@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.term import Node
 
 __all__ = [
     "FORMATS",
@@ -27,6 +29,7 @@ __all__ = [
     "RESULT_FORMATS",
     "TURTLE",
     "Format",
+    "Prepared",
     "Unserializable",
     "by_extension",
     "by_name",
@@ -178,16 +181,40 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, s
     Blank nodes get their RDFC-1.0 canonical labels, so the same data is always the same
     bytes (a static export equals the live answer; strong validators hold).
     """
-    ordered = sorted(_canonical(quads), key=_quad_key)
-    if fmt.family == "dataset":
-        return ox.serialize(ordered, format=fmt.ox, prefixes=_usable(prefixes, ordered))
-    triples = list(dict.fromkeys(q.triple for q in ordered))
-    if fmt is JSONLD:
-        return _jsonld(triples, prefixes)
-    if fmt is RDFXML:
-        _check_xml_names(triples)
-    return _checked(ox.serialize(triples, format=fmt.ox, prefixes=_usable(prefixes, triples)),
-                    fmt)
+    return Prepared.of(quads, prefixes).serialize(fmt)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Quads made ready for every format once: canonical labels, order, the prefixes each
+    kind of format uses. A resource's six formats share it instead of redoing it six times."""
+
+    quads: list[ox.Quad]
+    triples: list[ox.Triple]
+    prefixes: dict[str, str]
+
+    @classmethod
+    def of(cls, quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> Prepared:
+        ordered = sorted(_canonical(quads), key=_quad_key)
+        return cls(ordered, list(dict.fromkeys(q.triple for q in ordered)), prefixes)
+
+    @functools.cached_property
+    def quad_prefixes(self) -> dict[str, str]:
+        return _usable(self.prefixes, self.quads)
+
+    @functools.cached_property
+    def triple_prefixes(self) -> dict[str, str]:
+        return _usable(self.prefixes, self.triples)
+
+    def serialize(self, fmt: Format) -> bytes:
+        if fmt.family == "dataset":
+            return ox.serialize(self.quads, format=fmt.ox, prefixes=self.quad_prefixes)
+        if fmt is JSONLD:
+            return _jsonld(self.triples, self.triple_prefixes)
+        if fmt is RDFXML:
+            _check_xml_names(self.triples)
+        return _checked(ox.serialize(self.triples, format=fmt.ox, prefixes=self.triple_prefixes),
+                        fmt)
 
 
 def serialize_results(result: ox.QuerySolutions | ox.QueryBoolean, fmt: Format) -> bytes:
@@ -304,21 +331,30 @@ def _usable(prefixes: dict[str, str], statements) -> dict[str, str]:
 _BLANK = "urn:x-ldpub-blank:"
 
 
-def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    nquads = ox.serialize([_named_blanks(t) for t in triples], format=ox.RdfFormat.N_TRIPLES)
+def _jsonld(triples: list[ox.Triple], context: dict[str, str]) -> bytes:
     graph = Graph(bind_namespaces="none")
-    graph.parse(data=nquads, format="nt")
-    context = _usable(prefixes, triples)
+    for triple in triples:
+        graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate),
+                   _rdflib_term(triple.object)))
     text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
     document = _blank_labels(json.loads(text))
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _named_blanks(triple: ox.Triple) -> ox.Triple:
-    def named(term):
-        return ox.NamedNode(_BLANK + term.value) if isinstance(term, ox.BlankNode) else term
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-    return ox.Triple(named(triple.subject), triple.predicate, named(triple.object))
+
+def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """``term`` as rdflib reads it from N-Triples (blank nodes as ``_BLANK`` IRIs): a
+    simple literal without datatype, a language-tagged one without either."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return URIRef(_BLANK + term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return RdfLiteral(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
 
 def _blank_labels(node, ordered: bool = False):

@@ -16,7 +16,6 @@ import gzip
 import hashlib
 import multiprocessing
 import multiprocessing.util
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -76,10 +75,10 @@ class Site:
         if self.note_file(name, (len(body), hashlib.sha256(body).digest())):
             path = self.root / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            # another worker may write the same file (the same bytes): never half of it
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            partial.write_bytes(body)
-            os.replace(partial, path)
+            # Written in place: another worker writing the same name writes the same bytes
+            # at the same offsets, so whatever the interleaving the file ends whole once
+            # both are done, and the export is only swapped in when every worker is.
+            path.write_bytes(body)
 
     def note_file(self, name: str, digest: tuple[int, bytes]) -> bool:
         """Record ``name``'s size and digest; False when it is known already.
@@ -150,7 +149,8 @@ def crawl(app: Flask, public_url: str, root: Path,
                 families[name] = min(url, families.get(name, url))
             for found in answer.found:
                 if found not in seen:
-                    group = _WORKER.walker.resource_urls(found)
+                    group = tuple(url for url in _WORKER.walker.resource_urls(found)
+                                  if url not in seen)
                     seen.update(group)
                     queue.append(group)
         asking.advance(len(answers), total=len(seen), files=len(site.files) - files)
@@ -175,8 +175,18 @@ def crawl(app: Flask, public_url: str, root: Path,
     return site
 
 
-# The URLs of one resource, in the order they are asked for.
-RESOURCE_ENDPOINTS = ("resources.identify", "resources.data", "resources.page")
+# The URLs of one thing, asked for together by one worker in this order: the thing's
+# description or graph is made once for all of them.
+GROUPS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("resources.identify", "resources.data", "resources.page"),
+                    ("resources.identify", "resources.data", "resources.page")),
+    "graphs.graph": ("graphs.graph",),
+}
+# Endpoints whose URL with a format's extension (``/data/x.ttl``) answers what the URL
+# without it answers for that format (the view takes the format from the extension
+# instead of ``Accept``, then does the same: same body, same ``Link``), and whose file is
+# that very file (``data/x.ttl``): such a URL takes the answer its group already had.
+SAME_AS_NEGOTIATED = frozenset({"resources.data", "graphs.graph"})
 # URLs per task handed to a worker: enough to make the hand-over cheap, few enough that
 # every worker has work while the crawl is still finding URLs.
 CHUNK = 16
@@ -216,6 +226,7 @@ def _take(queue: deque[tuple[str, ...]], count: int) -> list[str]:
 
 
 def _export_chunk(urls: list[str]) -> list[_Answer]:
+    _WORKER.walker.answered.clear()  # a chunk holds whole groups: nothing to keep after
     return [_WORKER.walker.answer(url) for url in urls]
 
 
@@ -230,20 +241,36 @@ class _Walker:
             {"SERVER_NAME": "export", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
              "REQUEST_METHOD": "GET", "PATH_INFO": "/", "SCRIPT_NAME": ""})
         self.families: dict[str, str] = {}  # family name -> one of its URLs
+        # negotiated URLs of ``SAME_AS_NEGOTIATED`` answered in this chunk -> their
+        # ``Link`` header and the formats they answered
+        self.answered: dict[str, tuple[str | None, set[str]]] = {}
 
     def resource_urls(self, url: str) -> tuple[str, ...]:
-        """``url`` with the other URLs of its resource (``/id/x``, ``/data/x``,
-        ``/page/x``), to be asked for together by one worker: the resource's description
-        is then made once for all of them, where a bounded memo would have dropped it
-        before the crawl came back to the others."""
+        """``url`` with the other URLs of its thing (``/id/x``, ``/data/x``, ``/page/x``
+        and ``/data/x.ttl``…), to be asked for together by one worker: the thing's
+        description is then made once for all of them, where a bounded memo would have
+        dropped it before the crawl came back to the others."""
         path, _, query = url.partition("?")
         try:
             endpoint, arguments = self.adapter.match(path)
         except HTTPException:
             return (url,)
-        if query or endpoint not in RESOURCE_ENDPOINTS or "ext" in arguments:
+        ext = arguments.pop("ext", None)
+        if query or endpoint not in GROUPS or ext is not None and \
+                not (endpoint in SAME_AS_NEGOTIATED and ext in self._shared_formats(endpoint)):
             return (url,)
-        return tuple(self.adapter.build(other, arguments) for other in RESOURCE_ENDPOINTS)
+        group = []
+        for other in GROUPS[endpoint]:
+            group.append(self.adapter.build(other, arguments))
+            if other in SAME_AS_NEGOTIATED:
+                group += [self.adapter.build(other, {**arguments, "ext": name})
+                          for name in self._shared_formats(other)]
+        return tuple(group)
+
+    @staticmethod
+    def _shared_formats(endpoint: str) -> tuple[str, ...]:
+        """The extensions of an endpoint's formats that are files of its negotiated URL."""
+        return tuple(fmt.name for fmt in family_of(endpoint).formats if fmt is not HTML)
 
     def answer(self, url: str) -> _Answer:
         """Write ``url``'s files; say what they are and what they link to."""
@@ -273,11 +300,17 @@ class _Walker:
         family = None if "ext" in arguments else family_of(endpoint)
         if family is None:
             if "ext" in arguments and family_of(endpoint) is not None:
-                yield path[:-len(arguments["ext"]) - 1]  # the negotiated URL of this document
+                negotiated = path[:-len(arguments["ext"]) - 1]
+                yield negotiated  # the negotiated URL of this document
+                link, answered = self.answered.get(negotiated, (None, set()))
+                if endpoint in SAME_AS_NEGOTIATED and arguments["ext"] in answered \
+                        and url == path:
+                    self.site.urls[url] = ExportedUrl(url, None, link)
+                    return
             yield from self._single(url, arguments.get("ext"))
         else:
             self.families.setdefault(family.name, url)
-            yield from self._negotiated(url, family)
+            yield from self._negotiated(url, family, endpoint in SAME_AS_NEGOTIATED)
 
     def _single(self, url: str, ext: str | None) -> Iterator[str]:
         fmt = by_name(ext) if ext else None
@@ -293,7 +326,7 @@ class _Walker:
             self.site.add_file(name, response.get_data())
             yield from self._links(url, response)
 
-    def _negotiated(self, url: str, family: Family) -> Iterator[str]:
+    def _negotiated(self, url: str, family: Family, shared: bool) -> Iterator[str]:
         first = self.get(url)
         if family.redirect:
             if first.status_code == 303:
@@ -303,13 +336,17 @@ class _Walker:
         if first.status_code != 200:
             return
         self.site.urls[url] = ExportedUrl(url, family, first.headers.get("Link"))
+        answered: set[str] = set()
         for fmt in family.formats:
             for lang in (LANGUAGES if fmt is HTML else (DEFAULT_LANGUAGE,)):
                 response = self.get(url, fmt.media_type, lang if fmt is HTML else None)
                 if response.status_code != 200:
                     continue
+                answered.add(fmt.name)
                 self.site.add_file(variant_file(url, fmt, lang), response.get_data())
                 yield from self._links(url, response)
+        if shared:
+            self.answered[url] = (first.headers.get("Link"), answered)
 
     def _links(self, url: str, response: TestResponse) -> Iterator[str]:
         base = self.site.public_url.rstrip("/") + url
