@@ -63,8 +63,9 @@ def unpack(revision: str, into: Path) -> Path:
 def export(version: str, code: Path, output: Path, workers: int, settings: list[str]) -> Run:
     """One export by the ``server`` package found in ``code``, timed."""
     environment = {**os.environ, "PYTHONPATH": str(code), "SOURCE_DATE_EPOCH": DATE}
-    command = [sys.executable, "-c", LAUNCH, str(code), "export", str(output), f"--public-url={PUBLIC_URL}",
-               f"--workers={workers}", "--log-level=WARNING", *settings]
+    command = [sys.executable, "-c", LAUNCH, str(code), "export", str(output),
+               f"--public-url={PUBLIC_URL}", f"--workers={workers}", "--log-level=WARNING",
+               *settings]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     subprocess.run(command, check=True, cwd=code, env=environment,

@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 from server.domain.validation import VALIDATORS
 
-__all__ = ["Settings", "SettingsError", "REPOSITORY", "ENV_PREFIX"]
+__all__ = ["Settings", "SettingsError", "REPOSITORY", "ENV_PREFIX", "NO_ENDPOINT"]
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "LDPUB_"
+NO_ENDPOINT = "none"  # ``sparql_url``: name no SPARQL endpoint
 # The least memory a query worker is given, whatever the machine: the engine and one
 # small answer fit in it.
 MIN_QUERY_MEMORY = 256 * 1024**2
@@ -38,6 +39,13 @@ def _http_url(value: str, *, trailing_slash: bool) -> str:
     if trailing_slash and not value.endswith("/"):
         raise ValueError("expected a URL ending with '/'")
     return value
+
+
+def _endpoint(value: str) -> str:
+    """An absolute http(s) URL, or ``none``."""
+    if value.strip().lower() == NO_ENDPOINT:
+        return NO_ENDPOINT
+    return _http_url(value, trailing_slash=False)
 
 
 def _base_iri(value: str) -> str:
@@ -140,6 +148,9 @@ class Settings:
     validator: str = "auto"  # SHACL engine: pyshacl, turbo, or auto (by the data's size)
     release_dir: Path | None = None  # None: beside an on-disk store, else no releases
     checks_file: Path | None = None  # `ldpub check --earl` results; None: beside an on-disk store
+    # The SPARQL endpoint that pages and descriptions name: None for this server's own,
+    # NO_ENDPOINT for none (a static export's default: it has no endpoint), or a URL.
+    sparql_url: str | None = None
 
     @classmethod
     def load(
@@ -209,5 +220,6 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "validator": _validator,
     "release_dir": _path,
     "checks_file": _path,
+    "sparql_url": _endpoint,
 }
 assert set(FIELDS) == {f.name for f in fields(Settings)}, "every setting has one parser"

@@ -91,13 +91,12 @@ def dataset_markup(desc: DatasetDescription, covered: Coverage) -> dict:
             "encodingFormat": dump.media_type, "contentSize": f"{dump.size} B",
             "sha256": dump.sha256,
         } for dump in desc.dumps],
-        "potentialAction": {
+    } | ({"potentialAction": {
             "@type": "SearchAction", "name": "SPARQL 1.1",
             "target": {"@type": "EntryPoint",
                        "urlTemplate": f"{desc.addresses.sparql}?query={{query}}",
                        "contentType": [f.media_type for f in formats.RESULT_FORMATS]},
-        },
-    }
+        }} if desc.addresses.sparql else {})
     if covered.dates:
         first, last = covered.dates[0], covered.dates[-1]
         markup["temporalCoverage"] = first if first == last else f"{first}/{last}"

@@ -73,7 +73,7 @@ class Addresses:
 
     home: str
     description: str
-    sparql: str
+    sparql: str | None  # the SPARQL endpoint named, if any
     sitemap: str
     validation: str
     dumps: dict[str, str]  # dump format name -> URL
@@ -262,16 +262,8 @@ def void_quads(desc: DatasetDescription) -> list[ox.Quad]:
     out.add(me, VOID.vocabulary, *map(ox.NamedNode, desc.vocabularies))
     out.add(me, VOID.feature, *(ox.NamedNode(iri) for iri in map(formats.format_iri,
                                                                  formats.RDF_FORMATS) if iri))
-    endpoint = ox.NamedNode(desc.addresses.sparql)
-    out.add(me, VOID.sparqlEndpoint, endpoint)
-    out.add(endpoint, RDF.type, DCAT.DataService, SD.Service)
-    out.add(endpoint, DCAT.endpointURL, endpoint)
-    out.add(endpoint, SD.endpoint, endpoint)
-    out.add(endpoint, DCAT.servesDataset, me)
-    out.add(endpoint, DCTERMS.conformsTo, ox.NamedNode(SPARQL_PROTOCOL))
-    out.add(endpoint, DCTERMS.title, *_lang({"fr": "Point d'accès SPARQL 1.1",
-                                             "en": "SPARQL 1.1 endpoint"}))
-    out.add(me, DCAT.service, endpoint)
+    if desc.addresses.sparql:
+        _endpoint(out, me, ox.NamedNode(desc.addresses.sparql))
     for dump in desc.dumps:
         _distribution(out, me, dump, licence)
     for cls in desc.classes:
@@ -429,6 +421,19 @@ def _agent_names(store, own: Iterable[ox.Quad]) -> dict[str, tuple[ox.Literal, .
                                  and q.predicate.value in NAME_PREDICATES},
                                 key=lambda name: (name.language or "", name.value)))
             for agent in sorted(agents) if store.exists(agent)}
+
+
+def _endpoint(out: _Builder, me: ox.NamedNode, endpoint: ox.NamedNode) -> None:
+    """The SPARQL endpoint, as VoID and DCAT (a ``dcat:DataService``) name it."""
+    out.add(me, VOID.sparqlEndpoint, endpoint)
+    out.add(endpoint, RDF.type, DCAT.DataService, SD.Service)
+    out.add(endpoint, DCAT.endpointURL, endpoint)
+    out.add(endpoint, SD.endpoint, endpoint)
+    out.add(endpoint, DCAT.servesDataset, me)
+    out.add(endpoint, DCTERMS.conformsTo, ox.NamedNode(SPARQL_PROTOCOL))
+    out.add(endpoint, DCTERMS.title, *_lang({"fr": "Point d'accès SPARQL 1.1",
+                                             "en": "SPARQL 1.1 endpoint"}))
+    out.add(me, DCAT.service, endpoint)
 
 
 def _dump_entry(dump: Dump, addresses: Addresses) -> DumpEntry:

@@ -76,6 +76,9 @@ SETTING_OPTIONS = (
                                      "(default: beside an on-disk store) [LDPUB_CHECKS_FILE].")),
     ("--validator", "validator", ("SHACL engine: pyshacl (the reference), turbo (native, for "
                                  "millions of statements) or auto (by size) [LDPUB_VALIDATOR].")),
+    ("--sparql-url", "sparql_url", ("The SPARQL endpoint pages and descriptions name: a URL, or "
+                                   "'none'; default: this server's /sparql, none for an export "
+                                   "[LDPUB_SPARQL_URL].")),
 )
 
 

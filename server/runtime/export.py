@@ -13,15 +13,16 @@ import dataclasses
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from server.domain.loading import Snapshot
 from server.domain.progress import Progress, Stage
 from server.domain.releases import read_releases
-from server.settings import Settings
+from server.settings import NO_ENDPOINT, Settings
 from server.store.registry import open_snapshot, release_root
 from server.web.export.apache import apache_files
 from server.web.export.caddy import caddy_files
@@ -29,7 +30,8 @@ from server.web.export.model import site_rules
 from server.web.export.nginx import nginx_files
 from server.web.export.site import crawl
 
-__all__ = ["MARKER", "SITE_DIR", "ExportRefused", "Exported", "export_site", "pinned"]
+__all__ = ["MARKER", "SITE_DIR", "ExportRefused", "Exported", "export_site", "pinned",
+           "static_overrides"]
 
 SITE_DIR = "site"
 MARKER = ".ldpub-export"
@@ -76,6 +78,7 @@ def export_site(overrides: dict, directory: Path, progress: Progress | None = No
     from server import create_app
 
     started = time.monotonic()
+    overrides = static_overrides(overrides)
     settings = Settings.load(overrides)
     if settings.public_url is None:
         raise ExportRefused("an export needs the public URL it will be served at "
@@ -99,6 +102,16 @@ def export_site(overrides: dict, directory: Path, progress: Progress | None = No
                     {url: exported.family and exported.family.name
                      for url, exported in site.urls.items()},
                     snapshot.loaded_at, dated_by, time.monotonic() - started)
+
+
+def static_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings of the site an export writes: ``overrides`` naming no SPARQL endpoint
+    unless one is set (``sparql_url``, a live one), since a static site has none.
+
+    Raises:
+        SettingsError: a setting is malformed.
+    """
+    return {**overrides, "sparql_url": Settings.load(overrides).sparql_url or NO_ENDPOINT}
 
 
 def _check_directory(directory: Path) -> None:

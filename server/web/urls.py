@@ -7,12 +7,16 @@ server's address for links only; the data keeps its canonical IRIs.
 
 from __future__ import annotations
 
-from flask import request, url_for
+from urllib.parse import urlencode
+
+from flask import current_app, request, url_for
 
 from server.domain.iris import parse_graph_iri, to_local
 from server.runtime.publisher import publisher
+from server.runtime.settings import NO_ENDPOINT
 
-__all__ = ["public_base", "absolute", "local_href", "graph_href"]
+__all__ = ["public_base", "absolute", "local_href", "graph_href", "sparql_endpoint",
+           "sparql_href", "sparql_is_here"]
 
 
 def public_base() -> str:
@@ -36,3 +40,30 @@ def graph_href(iri: str) -> str | None:
     not serve there (the ontology, the shapes, graphs named outside ``BASE graph/``)."""
     slug = parse_graph_iri(publisher().settings.base_iri, iri)
     return absolute("graphs.graph", slug=slug) if slug else None
+
+
+SPARQL_ENDPOINT = "sparql.endpoint"
+
+
+def sparql_is_here() -> bool:
+    """The site names this server's own endpoint (no other ``sparql_url`` is set)."""
+    return publisher().settings.sparql_url is None and \
+        SPARQL_ENDPOINT in current_app.view_functions
+
+
+def sparql_endpoint() -> str | None:
+    """The SPARQL endpoint the site names (``sparql_url``), absolute: this server's own
+    unless another is set; None when it names none (a static export has no endpoint)."""
+    if sparql_is_here():
+        return absolute(SPARQL_ENDPOINT)
+    chosen = publisher().settings.sparql_url
+    return None if chosen in (None, NO_ENDPOINT) else chosen
+
+
+def sparql_href(**query: str) -> str | None:
+    """A link to the named endpoint (with ``query`` arguments): this server's own as a path,
+    another as its URL; None when the site names none."""
+    if sparql_is_here():
+        return url_for(SPARQL_ENDPOINT, **query)
+    endpoint = sparql_endpoint()
+    return endpoint and endpoint + ("?" + urlencode(query) if query else "")

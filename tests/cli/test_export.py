@@ -6,6 +6,8 @@ import hashlib
 from pathlib import Path
 
 from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import VOID
 
 from server.runtime.cli import cli
 from tests.conftest import TINY, TINY_BASE, dataset_config
@@ -83,3 +85,41 @@ def test_an_export_by_several_workers_is_the_export_by_one(tmp_path):
     assert trees[1] == trees[3]
     assert any(name.startswith("site/data/") for name in trees[3])
     assert not any(name.endswith(".partial") for name in trees[3])
+
+
+def _texts(site: Path) -> dict[str, str]:
+    return {str(path.relative_to(site)): path.read_text("utf-8") for path in site.rglob("*")
+            if path.is_file() and path.suffix in (".html", ".ttl", ".txt", ".jsonld", ".xml")}
+
+
+def _endpoints(site: Path) -> set[str]:
+    void = Graph().parse(site / "dataset.ttl", format="turtle")
+    return {str(o) for o in void.objects(None, VOID.sparqlEndpoint)}
+
+
+def test_an_export_names_no_sparql_endpoint_unless_given_a_live_one(tmp_path):
+    """A static host has no /sparql: a harvester reading the export's description or a
+    reader following its links must not be sent to a 404."""
+    runner = CliRunner()
+    options = _options(tmp_path / "releases")
+    plain = runner.invoke(cli, ["export", str(tmp_path / "plain"), f"--public-url={PUBLIC}",
+                                *options])
+    assert plain.exit_code == 0, plain.output
+    site = tmp_path / "plain" / "site"
+    texts = _texts(site)
+    assert texts and not [name for name, text in texts.items()
+                          if f"{PUBLIC}sparql" in text or 'href="/sparql' in text]
+    assert _endpoints(site) == set()
+    assert "Disallow" not in texts["robots.txt"]
+
+    live = "https://live.example.org/sparql"
+    given = runner.invoke(cli, ["export", str(tmp_path / "given"), f"--public-url={PUBLIC}",
+                                f"--sparql-url={live}", *options])
+    assert given.exit_code == 0, given.output
+    site = tmp_path / "given" / "site"
+    assert _endpoints(site) == {live}
+    assert f'href="{live}"' in (site / "index.en.html").read_text("utf-8")
+
+    wrong = runner.invoke(cli, ["export", str(tmp_path / "wrong"), f"--public-url={PUBLIC}",
+                                "--sparql-url=live.example.org/sparql", *options])
+    assert wrong.exit_code == 2 and "absolute http(s) URL" in wrong.output

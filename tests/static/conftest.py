@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.runtime.export import SITE_DIR, Exported, export_site
+from server.runtime.export import SITE_DIR, Exported, export_site, static_overrides
 from tests.conftest import make_app, served
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -131,7 +131,8 @@ def nginx_url(static_site, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def export_live_url(static_site) -> Iterator[str]:
     """The live server over the same data, told the same public URL as nginx's."""
-    with served(make_app({"public_url": static_site.public_url}, static_site.snapshot)) as url:
+    with served(make_app(static_overrides({"public_url": static_site.public_url}),
+                         static_site.snapshot)) as url:
         yield url
 
 

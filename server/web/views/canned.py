@@ -57,7 +57,7 @@ def query(name: str, ext: str | None = None) -> Response:
                                     lambda iri: found.known_label(iri, lang))
                  if answer else None),
         downloads=_downloads(example, answer, bound.values) if answer else (),
-        editor=url_for("sparql.endpoint", query=bound.text) if bound.text else None,
+        editor=urls.sparql_href(query=bound.text) if bound.text else None,
     )
     body = render_template("canned.html", page=model).encode("utf-8")
     return representation(body, HTML, variant=lang, vary=("Accept-Language",))

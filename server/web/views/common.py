@@ -165,6 +165,10 @@ def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+def _href(endpoint: str) -> str | None:
+    return url_for(endpoint) if has_endpoint(endpoint) else None
+
+
 def document_links(page_endpoint: str | None, data_endpoint: str, iri: str | None = None,
                    **values) -> list[tuple[str, str, str | None]]:
     """``Link`` header entries: the HTML and every RDF format of a document, plus the
@@ -184,10 +188,11 @@ def site_context() -> dict:
     """What ``base.html`` needs on every page: the reader's language, the site's words,
     the navigation and the language switch for the current URL."""
     lang = reader_language()
-    nav = [(name, url_for(endpoint)) for name, endpoint in (
-        ("home", "site.home"), ("browse", "search.browse"), ("ontology", "vocab.ontology"),
-        ("shapes", "vocab.shapes"), ("sparql", "sparql.endpoint"), ("dataset", "dataset.void"),
-    ) if has_endpoint(endpoint)]
+    nav = [(name, href) for name, href in (
+        ("home", _href("site.home")), ("browse", _href("search.browse")),
+        ("ontology", _href("vocab.ontology")), ("shapes", _href("vocab.shapes")),
+        ("sparql", urls.sparql_href()), ("dataset", _href("dataset.void")),
+    ) if href]
     switch = []
     if request.endpoint and request.method in ("GET", "HEAD") and request.url_rule is not None:
         kept = {k: v for k, v in request.args.items() if k in KEPT_ARGUMENTS}

@@ -125,8 +125,8 @@ def sitemap_part(number: int) -> Response:
 def robots() -> Response:
     body = (
         "User-agent: *\n"
-        f"Disallow: {url_for(SPARQL_ENDPOINT)}?\n"
-        "Allow: /\n"
+        + (f"Disallow: {url_for(SPARQL_ENDPOINT)}?\n" if urls.sparql_is_here() else "")
+        + "Allow: /\n"
         f"Sitemap: {urls.absolute('dataset.sitemap')}\n"
         f"# Changes between releases (Activity Streams 2.0): {urls.absolute(FEED_ENDPOINT)}\n"
     )
@@ -167,7 +167,7 @@ def _description(snapshot: Snapshot) -> void.DatasetDescription:
     addresses = void.Addresses(
         home=urls.absolute("site.home"),
         description=urls.absolute("dataset.void"),
-        sparql=urls.absolute(SPARQL_ENDPOINT),
+        sparql=urls.sparql_endpoint(),
         sitemap=urls.absolute("dataset.sitemap"),
         validation=urls.absolute("dataset.validation"),
         dumps={f.name: urls.absolute("dataset.dump", name=dumps.DUMP_NAME, ext=f.name)

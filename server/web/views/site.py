@@ -73,8 +73,10 @@ def home():
             "page": page,
             "timeline": timeline(events, labels, page.lang),
             "languages": [(code, urls.absolute("site.home", lang=code)) for code in LANGUAGES],
-            "data_links": [(name, url_for(endpoint)) for name, endpoint in DATA_LINKS
-                           if has_endpoint(endpoint)],
+            "data_links": [(name, href) for name, href in (
+                (name, urls.sparql_href() if endpoint == SPARQL_ENDPOINT else
+                 url_for(endpoint) if has_endpoint(endpoint) else None)
+                for name, endpoint in DATA_LINKS) if href],
             "dataset_markup": landing_markup(snapshot) if has_endpoint("dataset.void") else None,
         }
 
