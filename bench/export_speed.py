@@ -1,16 +1,16 @@
 """``ldpub export`` against an earlier version of itself: time, CPU and the same bytes.
 
 The earlier version (``--baseline``, a git revision) is unpacked from the repository into
-a temporary folder; both versions then export the same data, with the same workers, public
-URL and ``SOURCE_DATE_EPOCH``, one after the other, ``--rounds`` times in turns, so that
-both see the machine's load alike. Printed: wall time and CPU time (the export and its
-workers) of each run, the median of each version, the ratio, and whether the two exports
-are the same files with the same bytes (they must be: an export is what the server
-answers).
+a temporary folder, and so is ``--against`` when given (else this tree is measured); both
+then export the same data, with the same workers, public URL and ``SOURCE_DATE_EPOCH``,
+one after the other, ``--rounds`` times in turns, so that both see the machine's load
+alike. Printed: wall time and CPU time (the export and its workers) of each run, the
+median of each version, the ratio, and whether the two exports are the same files with
+the same bytes (they must be, when neither changed what the server answers).
 
 Usage::
 
-    python bench/export_speed.py --baseline prov [--workers 2] [--rounds 1]
+    python bench/export_speed.py --baseline prov [--against REV] [--workers 2] [--rounds 1]
         [-- ldpub setting options, e.g. --data-dir DIR --store oxigraph:DIR]
 """
 
@@ -89,6 +89,7 @@ def same_tree(a: Path, b: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", required=True, help="git revision to compare with")
+    parser.add_argument("--against", help="git revision to measure (default: this tree)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("settings", nargs="*", help="ldpub setting options, after --")
@@ -96,8 +97,10 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="ldpub-bench-export-speed-"))
     try:
+        after = options.against or "this tree"
         versions = {options.baseline: unpack(options.baseline, tmp / "baseline"),
-                    "this tree": REPOSITORY}
+                    after: unpack(options.against, tmp / "after") if options.against
+                    else REPOSITORY}
         runs: list[Run] = []
         for round_ in range(options.rounds):
             for number, (version, code) in enumerate(versions.items()):
@@ -118,7 +121,7 @@ def main() -> None:
             medians[version] = (statistics.median(r.wall for r in mine),
                                 statistics.median(r.cpu for r in mine))
             print(f"| {version} | {medians[version][0]:.1f} | {medians[version][1]:.1f} |")
-        base, now = medians[options.baseline], medians["this tree"]
+        base, now = medians[options.baseline], medians[after]
         print(f"\nfaster: {base[0] / now[0]:.2f}x wall, {base[1] / now[1]:.2f}x CPU; "
               f"same files, same bytes: {'yes' if not differ else 'NO: ' + ', '.join(differ[:5])}")
     finally:
