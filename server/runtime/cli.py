@@ -279,8 +279,9 @@ def export(ctx: click.Context, directory: Path, workers: int) -> None:
     dumps, sitemaps, change feed and releases, as the server itself answers them, for
     the public URL given (--public-url). Dated by the newest release of this data (or
     SOURCE_DATE_EPOCH), so two exports of one release are identical. SPARQL and search
-    stay live services. Progress (the data, the URLs written of those known, the files
-    dated) is shown on standard error. Exit 0 written, 2 unusable settings or folder.
+    stay live services: the export names no SPARQL endpoint unless --sparql-url gives a
+    live one. Progress (the data, the URLs written of those known, the files dated) is
+    shown on standard error. Exit 0 written, 2 unusable settings or folder.
     """
     from server.runtime.export import ExportRefused, export_site
 
