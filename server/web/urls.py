@@ -13,7 +13,7 @@ from flask import current_app, request, url_for
 
 from server.domain.iris import parse_graph_iri, to_local
 from server.runtime.publisher import publisher
-from server.runtime.settings import NO_ENDPOINT
+from server.settings import NO_ENDPOINT
 
 __all__ = ["public_base", "absolute", "local_href", "graph_href", "sparql_endpoint",
            "sparql_href", "sparql_is_here"]
