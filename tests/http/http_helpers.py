@@ -24,11 +24,20 @@ def parse_links(value: str | None) -> list[dict[str, str]]:
     return found
 
 
-def as_rdflib(quads) -> set[tuple]:
-    """Quads of the store as rdflib triples (graph names dropped), to compare with a response."""
+def rdflib_graph(quads) -> Graph:
+    """Quads of the store as an rdflib graph (graph names dropped), to compare with a response."""
     nquads = ox.serialize([ox.Quad(q.subject, q.predicate, q.object) for q in quads],
                           format=ox.RdfFormat.N_QUADS)
-    return set(Graph().parse(data=nquads, format="nquads"))
+    return Graph().parse(data=nquads, format="nquads")
+
+
+def as_rdflib(quads) -> set[tuple]:
+    return set(rdflib_graph(quads))
+
+
+def stored(snapshot, iri: str) -> Graph:
+    """The triples of one named graph, as the store holds them."""
+    return rdflib_graph(snapshot.store.quads(graphs=[iri]))
 
 
 def ground(triples: set[tuple]) -> set[tuple]:

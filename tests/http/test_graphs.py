@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-import pyoxigraph as ox
 import pytest
 from bs4 import BeautifulSoup
 from header_tokens import assert_varies_on
-from http_helpers import BROWSER, RDFLIB, TINY, parse_links
+from http_helpers import BROWSER, RDFLIB, TINY, parse_links, stored
 from jinja2 import StrictUndefined
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -33,14 +32,6 @@ def served(snapshot, base: str) -> list[str]:
     """The slugs of the store's graphs under ``BASE graph/``."""
     slugs = [iris.parse_graph_iri(base, g) for g in snapshot.store.graphs()]
     return sorted(s for s in slugs if s)
-
-
-def stored(snapshot, iri: str) -> Graph:
-    """The triples of one named graph, as the store holds them."""
-    triples = [ox.Quad(q.subject, q.predicate, q.object)
-               for q in snapshot.store.quads(graphs=[iri])]
-    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_QUADS),
-                         format="nquads")
 
 
 def html(client, path: str, language: str = "en") -> BeautifulSoup:

@@ -6,10 +6,9 @@ with the same headers as a small graph's; small graphs stay in memory.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 from header_tokens import assert_varies_on
-from http_helpers import TINY
+from http_helpers import TINY, stored
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -65,11 +64,6 @@ def get(client, path: str, **headers):
     with client.get(path, headers=headers) as response:
         response.body = response.data
         return response
-
-
-def stored(snapshot, iri: str) -> Graph:
-    triples = [ox.Quad(q.subject, q.predicate, q.object) for q in snapshot.store.quads(graphs=[iri])]
-    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_QUADS), format="nquads")
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
