@@ -70,7 +70,7 @@ class NotAcceptable(PublisherError):
     title = "Not Acceptable"
 
     def __init__(self, candidates: Sequence[Format], reason: str | None = None):
-        self.available = [fmt.media_type for fmt in candidates]
+        self.available = [fmt.media_range for fmt in candidates]
         super().__init__(f"{reason + '; ' if reason else ''}{_available(candidates)}")
 
 
@@ -146,5 +146,7 @@ class FormatUnusable(PublisherError):
 
 
 def _available(candidates: Sequence[Format]) -> str:
-    """How a refusal names what can be had instead: ``available formats: text/turtle (.ttl), …``."""
-    return "available formats: " + ", ".join(f"{f.media_type} (.{f.name})" for f in candidates)
+    """How a refusal names what can be had instead: ``available formats: text/turtle (.ttl), …``,
+    and ``text/turtle; version=1.2`` for an RDF 1.2 view, which no extension names."""
+    return "available formats: " + ", ".join(
+        f.media_range if f.version else f"{f.media_type} (.{f.name})" for f in candidates)

@@ -14,14 +14,14 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from server.domain import formats, iris
+from server.domain import formats, iris, triple_terms
 from server.domain.labels import LABEL_PREDICATES, Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
@@ -197,23 +197,27 @@ def _gist(snapshot: Snapshot, iri: str, quads: Sequence[ox.Quad]) -> tuple[ox.Qu
 
 
 def description_bytes(snapshot: Snapshot, iri: str, fmt: formats.Format) -> bytes:
-    """The description serialised in ``fmt``, made once per data version."""
-
-    def make() -> bytes:
-        return _PREPARED.get(scope(snapshot), ("description", iri), lambda: formats.Prepared.of(
-            describe(snapshot, iri).quads, snapshot.prefixes)).serialize(fmt)
-
-    return _BYTES.get(scope(snapshot), ("description", iri, fmt.name), make)
+    """The description serialised in ``fmt`` (in the RDF version it names), made once per
+    data version."""
+    return _serialized(snapshot, ("description", iri), fmt,
+                       lambda: describe(snapshot, iri).quads)
 
 
 def graph_bytes(snapshot: Snapshot, graph: str, fmt: formats.Format) -> bytes:
     """A whole named graph (the ontology, the shapes) serialised, once per version."""
+    return _serialized(snapshot, ("graph", graph), fmt,
+                       lambda: snapshot.store.quads(graphs=[graph]))
+
+
+def _serialized(snapshot: Snapshot, key: tuple[str, str], fmt: formats.Format,
+                quads: Callable[[], Iterable[ox.Quad]]) -> bytes:
+    """``quads()`` in ``fmt``, each RDF version's view prepared once for all its formats."""
 
     def make() -> bytes:
-        return _PREPARED.get(scope(snapshot), ("graph", graph), lambda: formats.Prepared.of(
-            snapshot.store.quads(graphs=[graph]), snapshot.prefixes)).serialize(fmt)
+        return _PREPARED.get(scope(snapshot), (*key, fmt.version), lambda: formats.Prepared.of(
+            triple_terms.view(quads(), fmt.version), snapshot.prefixes)).serialize(fmt)
 
-    return _BYTES.get(scope(snapshot), ("graph", graph, fmt.name), make)
+    return _BYTES.get(scope(snapshot), (*key, fmt.key), make)
 
 
 def sources(snapshot: Snapshot) -> Sources:

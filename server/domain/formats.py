@@ -4,6 +4,13 @@ Every format has a short stable name that is also its file extension and its
 ``?format=`` value. Graph formats carry triples, dataset formats carry quads (so a
 description in TriG or N-Quads keeps the article graph of each statement), result
 formats carry SPARQL SELECT/ASK results.
+
+RDF 1.1 is the default on the wire (DESIGN §8). The syntaxes that can write RDF 1.2
+triple terms (``triple_terms``) each have a second entry, ``version="1.2"``, in
+``RDF12_FORMATS``: the same syntax, named by its media type with ``version=1.2``, for the
+view of our statements in which each reifier names its triple by a triple term
+(``triple_terms.with_triple_terms``). Those entries have no name of their own in URLs:
+an extension or ``?format=`` always names the RDF 1.1 representation.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pyoxigraph as ox
@@ -25,6 +32,7 @@ __all__ = [
     "HTML",
     "JSON",
     "JSONLD",
+    "RDF12_FORMATS",
     "RDF_FORMATS",
     "RESULT_FORMATS",
     "TURTLE",
@@ -53,14 +61,38 @@ class Format:
     ox: ox.RdfFormat | ox.QueryResultsFormat | None = None
     aliases: tuple[str, ...] = ()
     extensions: tuple[str, ...] = field(default=())
+    triple_terms: bool = False  # the syntax can write RDF 1.2 triple terms
+    version: str | None = None  # the RDF version its media type names; None: 1.1, unnamed
 
     @property
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.aliases)
 
     @property
+    def parameters(self) -> str:
+        """The media-type parameters that tell this representation apart (``; version=1.2``)."""
+        return f"; version={self.version}" if self.version else ""
+
+    @property
+    def media_range(self) -> str:
+        """
+        >>> TURTLE.media_range, RDF12_FORMATS[0].media_range
+        ('text/turtle', 'text/turtle; version=1.2')
+        """
+        return self.media_type + self.parameters
+
+    @property
     def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"
+        """
+        >>> TURTLE.content_type, RDF12_FORMATS[0].content_type
+        ('text/turtle; charset=utf-8', 'text/turtle; charset=utf-8; version=1.2')
+        """
+        return f"{self.media_type}; charset=utf-8{self.parameters}"
+
+    @property
+    def key(self) -> str:
+        """What tells its bytes and validators apart from every other format's."""
+        return self.name + self.parameters
 
     @property
     def carries_graphs(self) -> bool:
@@ -69,15 +101,17 @@ class Format:
 
 HTML = Format("html", "HTML", "text/html", "html", aliases=("application/xhtml+xml",))
 TURTLE = Format("ttl", "Turtle", "text/turtle", "graph", ox.RdfFormat.TURTLE,
-                aliases=("application/x-turtle",))
+                aliases=("application/x-turtle",), triple_terms=True)
 JSONLD = Format("jsonld", "JSON-LD", "application/ld+json", "graph", ox.RdfFormat.JSON_LD,
                 aliases=("application/json",), extensions=("json",))
 NTRIPLES = Format("nt", "N-Triples", "application/n-triples", "graph", ox.RdfFormat.N_TRIPLES,
-                  aliases=("text/plain",))
+                  aliases=("text/plain",), triple_terms=True)
 RDFXML = Format("rdf", "RDF/XML", "application/rdf+xml", "graph", ox.RdfFormat.RDF_XML,
                 aliases=("application/xml", "text/xml"), extensions=("xml", "owl"))
-TRIG = Format("trig", "TriG", "application/trig", "dataset", ox.RdfFormat.TRIG)
-NQUADS = Format("nq", "N-Quads", "application/n-quads", "dataset", ox.RdfFormat.N_QUADS)
+TRIG = Format("trig", "TriG", "application/trig", "dataset", ox.RdfFormat.TRIG,
+              triple_terms=True)
+NQUADS = Format("nq", "N-Quads", "application/n-quads", "dataset", ox.RdfFormat.N_QUADS,
+                triple_terms=True)
 
 RESULTS_JSON = Format("json", "SPARQL JSON", "application/sparql-results+json", "results",
                       ox.QueryResultsFormat.JSON, aliases=("application/json",))
@@ -97,16 +131,24 @@ FORMATS: tuple[Format, ...] = (
 # Turtle first: ties in negotiation (``*/*``) go to the first, and crawlers want data.
 RDF_FORMATS: tuple[Format, ...] = tuple(f for f in FORMATS if f.family in ("graph", "dataset"))
 RESULT_FORMATS: tuple[Format, ...] = tuple(f for f in FORMATS if f.family == "results")
+# The RDF 1.2 view, in the syntaxes that can carry it (JSON-LD 1.1 and RDF/XML 1.1 cannot).
+RDF12_FORMATS: tuple[Format, ...] = tuple(replace(f, version="1.2") for f in RDF_FORMATS
+                                          if f.triple_terms)
+# What a client gets that names no ``version``, or names this one.
+DEFAULT_RDF_VERSION = "1.1"
 
 
 def by_name(name: str, candidates: Iterable[Format] = FORMATS) -> Format | None:
-    """The format called ``name`` (or with that extension) among ``candidates``.
+    """The format called ``name`` (or with that extension) among ``candidates``; a name
+    always means the RDF 1.1 representation.
 
     >>> by_name("ttl").media_type, by_name("owl").name, by_name("docx")
     ('text/turtle', 'rdf', None)
+    >>> by_name("ttl", RDF12_FORMATS) is None
+    True
     """
     for fmt in candidates:
-        if name == fmt.name or name in fmt.extensions:
+        if fmt.version is None and (name == fmt.name or name in fmt.extensions):
             return fmt
     return None
 
@@ -314,7 +356,7 @@ def _usable(prefixes: dict[str, str], statements) -> dict[str, str]:
     """Prefixes actually used, so a description does not open with twenty unused lines."""
     used = set()
     for statement in statements:
-        for term in (statement.subject, statement.predicate, statement.object):
+        for term in _terms(statement):
             if isinstance(term, ox.NamedNode):
                 used.add(term.value)
             elif isinstance(term, ox.Literal):
@@ -324,6 +366,15 @@ def _usable(prefixes: dict[str, str], statements) -> dict[str, str]:
         for name, iri in prefixes.items()
         if any(value.startswith(iri) and "/" not in value[len(iri):] for value in used)
     }
+
+
+def _terms(statement: ox.Triple | ox.Quad) -> Iterator:
+    """The terms of a statement, those of its triple terms (RDF 1.2) included."""
+    for term in (statement.subject, statement.predicate, statement.object):
+        if isinstance(term, ox.Triple):
+            yield from _terms(term)
+        else:
+            yield term
 
 
 # rdflib labels the blank nodes it reads afresh; they cross it as IRIs under this scheme

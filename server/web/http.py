@@ -32,9 +32,10 @@ def etag_for(*parts: str) -> str:
 
 
 def request_etag(fmt: Format, variant: str = "") -> str:
-    """The validator of this request's representation in ``fmt``: the data version, the
-    URL, this server's address (absolute links) and ``variant``."""
-    return etag_for(publisher().snapshot.version, request.path, fmt.name,
+    """The validator of this request's representation in ``fmt`` (and the RDF version it
+    names): the data version, the URL, this server's address (absolute links) and
+    ``variant``."""
+    return etag_for(publisher().snapshot.version, request.path, fmt.key,
                     request.query_string.decode(), variant, urls.public_base())
 
 

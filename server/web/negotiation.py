@@ -4,6 +4,15 @@ Ranking is Werkzeug's ``MIMEAccept.best_match`` (quality, then specificity, ties
 by the order of our candidates; ``q=0`` excludes). A request without ``Accept`` gets
 the documented default; a request nothing fits gets ``NotAcceptable`` listing what we
 can produce (RFC 9110 §12.5.1, §15.5.7).
+
+The one media-type parameter that chooses a representation is ``version``, the RDF
+version (RDF 1.2 Concepts §5.1): a media range naming ``version=1.2`` is matched only by
+the candidates that carry RDF 1.2 triple terms (``formats.RDF12_FORMATS``), a range naming
+none or ``version=1.1`` only by the RDF 1.1 ones, a range naming any other version by
+none. Each version's ranges are ranked apart, and the better quality wins; at equal
+quality, the version the client named. So ``application/ld+json; version=1.2,
+text/turtle; q=0.5`` gets RDF 1.1 Turtle rather than JSON-LD under a 1.2 label, and a
+request whose only range names a version we cannot give is ``406``.
 """
 
 from __future__ import annotations
@@ -11,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
+from werkzeug.http import parse_options_header
 
-from server.domain.formats import Format, by_name
+from server.domain.formats import DEFAULT_RDF_VERSION, Format, by_name
 from server.problems import NotAcceptable
 
 __all__ = ["negotiate", "pick_language"]
@@ -41,29 +51,48 @@ def negotiate(
         if chosen is None:
             raise NotAcceptable(candidates, f"unknown format {name!r}")
         return chosen
-    accept = _without_parameters(accept)
-    if not accept:
+    by_version = _by_version(accept)
+    if not any(by_version.values()):
         return default
+    found = [_best(ranges, [fmt for fmt in candidates if fmt.version == version])
+             for version, ranges in by_version.items()]
+    # stable sort, RDF 1.1 first: at equal quality the last, a version the client named, wins
+    ranked = sorted((match for match in found if match is not None), key=lambda m: m[0])
+    if not ranked:
+        raise NotAcceptable(candidates)
+    return ranked[-1][1]
+
+
+def _by_version(accept: MIMEAccept) -> dict[str | None, MIMEAccept]:
+    """The client's media ranges by the RDF version they name (None: RDF 1.1), without
+    their other parameters (``charset``, ``profile``): we serve every format in UTF-8 and
+    one profile, so ``text/turtle; charset=utf-8`` and ``application/ld+json; profile=…``
+    must match ours, which Werkzeug's exact parameter comparison would refuse. What is
+    not a media range at all is ignored (RFC 9110 §12.5.1 lets a server disregard a
+    malformed ``Accept``).
+    """
+    ranges: dict[str | None, list[tuple[str, float]]] = {None: []}
+    for value, quality in accept:
+        media, parameters = parse_options_header(value)
+        if "/" not in media:
+            continue
+        version = parameters.get("version", DEFAULT_RDF_VERSION)
+        key = None if version == DEFAULT_RDF_VERSION else version
+        ranges.setdefault(key, []).append((media.strip().lower(), quality))
+    return {version: MIMEAccept(found) for version, found in ranges.items()}
+
+
+def _best(accept: MIMEAccept, candidates: Sequence[Format]) -> tuple[float, Format] | None:
+    """The quality and format of the best match among ``candidates``, if any fits."""
     # A format the client refuses by its own media type (q=0) is not let in by an alias
     # (``application/sparql-results+json;q=0, */*`` must not get it as application/json).
-    refused = {value.lower() for value, quality in accept if quality == 0}
+    refused = {value for value, quality in accept if quality == 0}
     offered = [media for fmt in candidates if fmt.media_type not in refused
                for media in fmt.media_types]
     best = accept.best_match(offered)
     if best is None:
-        raise NotAcceptable(candidates)
-    return _by_media_type(best, candidates)
-
-
-def _without_parameters(accept: MIMEAccept) -> MIMEAccept:
-    """The client's media ranges without their parameters (``charset``, ``profile``): we
-    serve every format in UTF-8 and one profile, so ``text/turtle; charset=utf-8`` and
-    ``application/ld+json; profile=…`` must match ours, which Werkzeug's exact parameter
-    comparison would refuse. What is not a media range at all is ignored (RFC 9110
-    §12.5.1 lets a server disregard a malformed ``Accept``).
-    """
-    ranges = [(value.split(";", 1)[0].strip().lower(), quality) for value, quality in accept]
-    return MIMEAccept([(value, quality) for value, quality in ranges if "/" in value])
+        return None
+    return accept.quality(best), _by_media_type(best, candidates)
 
 
 def _by_media_type(media_type: str, candidates: Sequence[Format]) -> Format | None:

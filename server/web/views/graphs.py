@@ -19,7 +19,7 @@ from flask import Blueprint, Response, request, send_file, url_for
 
 from server.domain import iris
 from server.domain.describe import description_bytes, graph_bytes
-from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
+from server.domain.formats import HTML, JSONLD, RDF12_FORMATS, RDF_FORMATS, TURTLE, Format
 from server.domain.loading import Snapshot
 from server.problems import ResourceNotFound
 from server.runtime.publisher import publisher
@@ -47,6 +47,9 @@ bp.record_once(lambda state: register_converters(state.app))
 
 # Turtle first, as for resources: ``*/*`` gets data, browsers name text/html.
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, HTML, *(f for f in RDF_FORMATS if f is not TURTLE))
+# What the live server negotiates besides for a graph it serializes: the RDF 1.2 view,
+# which has no URL of its own. A large graph is sent from its RDF 1.1 file, without it.
+NEGOTIATED_FORMATS: tuple[Format, ...] = (*GRAPH_FORMATS, *RDF12_FORMATS)
 SUBJECTS_PER_PAGE = 50
 MAX_AGE = 300  # as ``http.representation`` gives small graphs
 
@@ -65,17 +68,18 @@ def graph(slug: str, ext: str | None = None) -> Response:
     if iri not in snapshot.stats.graphs:
         raise ResourceNotFound(f"no named graph {iri} is published")
     page_number()  # only the page is paged, but a malformed number is refused for every format
-    fmt = negotiate(request.accept_mimetypes, GRAPH_FORMATS, default=TURTLE,
-                    name=named_format(ext))
+    large = is_large(snapshot, iri)
+    fmt = negotiate(request.accept_mimetypes, GRAPH_FORMATS if large else NEGOTIATED_FORMATS,
+                    default=TURTLE, name=named_format(ext))
     links = [(urls.absolute("graphs.graph", slug=slug, ext=HTML.name), "alternate",
               HTML.media_type), *document_links(None, "graphs.graph", slug=slug)]
     if fmt is HTML:
         return _page(snapshot, iri, slug, links)
-    if is_large(snapshot, iri):
+    if large:
         response = _from_file(snapshot, iri, fmt, links)
     else:
         response = replayable(representation(graph_bytes(snapshot, iri, fmt), fmt, links=links))
-    if ext is None:
+    if ext is None and fmt.version is None:
         response.headers["Content-Location"] = url_for("graphs.graph", slug=slug, ext=fmt.name)
     return response
 

@@ -4,7 +4,9 @@
 clients that ask for HTML, to the description in the negotiated format for the others
 (``*/*`` gets Turtle: the candidates list Turtle first). ``/page/…`` is the HTML page,
 ``/data/…`` the description negotiated by ``Accept`` and ``/data/….{ext}`` one format
-whatever ``Accept`` says; the extension wins, then ``?format=``, then ``Accept``.
+whatever ``Accept`` says; the extension wins, then ``?format=``, then ``Accept``. The
+RDF 1.2 view (``Accept: text/turtle; version=1.2``, ``formats.RDF12_FORMATS``) has no
+extension: ``/id/…`` sends its clients to ``/data/…``, which negotiates it again.
 Every answer is computed once per data version and replayed from memory after that.
 """
 
@@ -17,7 +19,7 @@ from flask import Blueprint, Response, request, url_for
 
 from server.domain import iris
 from server.domain.describe import describe, description_bytes, labels_of, sources, values_page
-from server.domain.formats import HTML, JSONLD, RDF_FORMATS, TURTLE, Format
+from server.domain.formats import HTML, JSONLD, RDF12_FORMATS, RDF_FORMATS, TURTLE, Format
 from server.domain.loading import Snapshot
 from server.domain.pictures import signing_network
 from server.domain.reifiers import citations
@@ -52,6 +54,9 @@ bp.record_once(lambda state: register_converters(state.app))
 # Turtle first: Werkzeug breaks ties by this order, so ``*/*`` (curl, crawlers) gets data,
 # while browsers, which name text/html, get the page.
 RESOURCE_FORMATS: tuple[Format, ...] = (TURTLE, HTML, *(f for f in RDF_FORMATS if f is not TURTLE))
+# What the live server negotiates besides: the RDF 1.2 view, which has no URL of its own.
+NEGOTIATED_FORMATS: tuple[Format, ...] = (*RESOURCE_FORMATS, *RDF12_FORMATS)
+DATA_FORMATS: tuple[Format, ...] = (*RDF_FORMATS, *RDF12_FORMATS)
 VALUES_PER_PAGE = 50
 
 
@@ -70,12 +75,12 @@ def _resource(kind: str, slug: str) -> tuple:
 def identify(kind: str, slug: str) -> Response:
     snapshot, iri = _resource(kind, slug)
     describe(snapshot, iri)  # 404 for what we never published
-    fmt = negotiate(request.accept_mimetypes, RESOURCE_FORMATS, default=TURTLE,
+    fmt = negotiate(request.accept_mimetypes, NEGOTIATED_FORMATS, default=TURTLE,
                     name=request.args.get("format"))
     if fmt is HTML:
         target = urls.absolute("resources.page", kind=kind, slug=slug)
     else:
-        target = urls.absolute("resources.data", kind=kind, slug=slug, ext=fmt.name)
+        target = urls.absolute("resources.data", kind=kind, slug=slug, **_extension(fmt))
     links = document_links("resources.page", "resources.data", iri, kind=kind, slug=slug)
     return replayable(see_other(target, links=links))
 
@@ -111,15 +116,20 @@ def page(kind: str, slug: str) -> Response:
 def data(kind: str, slug: str, ext: str | None = None) -> Response:
     snapshot, iri = _resource(kind, slug)
     describe(snapshot, iri)
-    fmt = negotiate(request.accept_mimetypes, RDF_FORMATS, default=TURTLE,
+    fmt = negotiate(request.accept_mimetypes, DATA_FORMATS, default=TURTLE,
                     name=named_format(ext))
     body = description_bytes(snapshot, iri, fmt)
     links = document_links("resources.page", "resources.data", iri, kind=kind, slug=slug)
     response = representation(body, fmt, links=links)
-    if ext is None:
+    if ext is None and fmt.version is None:
         response.headers["Content-Location"] = url_for("resources.data", kind=kind, slug=slug,
                                                        ext=fmt.name)
     return replayable(response)
+
+
+def _extension(fmt: Format) -> dict[str, str]:
+    """The URL values naming ``fmt``: its extension, none for a view that has no URL."""
+    return {} if fmt.version else {"ext": fmt.name}
 
 
 def values(kind: str, slug: str) -> Response:
