@@ -13,7 +13,10 @@ from server.settings import REPOSITORY
 
 DOC = (REPOSITORY / "docs" / "data-model.md").read_text(encoding="utf-8")
 TURTLE = re.findall(r"```turtle\n(.*?)```", DOC, re.DOTALL)
-SPARQL = re.findall(r"```sparql\n(.*?)```", DOC, re.DOTALL)
+# The RDF 1.2 view's query reads triple terms, which only a 1.2 answer holds, never the
+# store: tests/http/test_rdf12.py runs it on one.
+SPARQL = [query for query in re.findall(r"```sparql\n(.*?)```", DOC, re.DOTALL)
+          if "<<(" not in query]
 # a query followed by "→ …" states its answer: one entry a row
 ANSWERED = re.findall(r"```sparql\n((?:(?!```).)*)```\n\n→ (.*?)\n\n", DOC, re.DOTALL)
 PREFIXES = TURTLE[0] + "".join(

@@ -97,6 +97,9 @@ def test_the_enumerations_follow_the_registries(document):
     assert set(editor["schema"]["enum"]) == set(EDITOR_ASSETS)
     responses = document["components"]["responses"]
     assert set(responses["Rdf"]["content"]) == {f.media_type for f in formats.RDF_FORMATS}
+    negotiated = {f.media_range for f in (*formats.RDF_FORMATS, *formats.RDF12_FORMATS)}
+    assert set(responses["NegotiatedRdf"]["content"]) == negotiated
+    assert set(responses["NegotiatedRdfOrPage"]["content"]) == negotiated | {"text/html"}
     assert set(responses["SparqlResults"]["content"]) == (
         {f.media_type for f in (*formats.RESULT_FORMATS, *formats.RDF_FORMATS)} | {"text/html"})
 

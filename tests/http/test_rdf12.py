@@ -8,6 +8,7 @@ never answers under a 1.2 label.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
@@ -21,6 +22,8 @@ from rdflib.namespace import PROV, RDF
 from rdflib.util import from_n3
 from werkzeug.http import parse_options_header
 
+from server.settings import REPOSITORY
+
 # A person many cited facts are about, an article's graph, and the graph of derived facts.
 TARGETS = ("/id/person/alexandre-missoffe", "/graph/pce-makers-grand-paris-russie",
            "/graph/derived")
@@ -30,6 +33,12 @@ RDF12 = {"text/turtle": "turtle", "application/n-triples": "nt", "application/tr
 DATASET_TYPES = ("application/trig", "application/n-quads")
 REIFICATION = {RDF.subject, RDF.predicate, RDF.object}
 REIFIES = URIRef(str(RDF) + "reifies")
+DOC = (REPOSITORY / "docs" / "data-model.md").read_text(encoding="utf-8")
+# The documented query for each statement's sentence and quote, in RDF 1.1 and in RDF 1.2.
+[QUERY_11] = [q for q in re.findall(r"```sparql\n(.*?)```", DOC, re.DOTALL)
+              if "oa:TextQuoteSelector" in q and "?statement a rdf:Statement" in q]
+[QUERY_12] = [q for q in re.findall(r"```sparql\n(.*?)```", DOC, re.DOTALL)
+              if "oa:TextQuoteSelector" in q and "rdf:reifies <<(" in q]
 # What a statement is keyed by: its graph name (None in a triple format) and its triple.
 Statements = dict[URIRef | None, Graph]
 
@@ -211,3 +220,16 @@ def test_a_url_naming_a_format_gives_rdf_11(live_url):
     response = get(f"{live_url}/data/person/alexandre-missoffe.ttl", "text/turtle; version=1.2")
     assert "version" not in parse_options_header(response.headers["Content-Type"])[1]
     assert b"<<(" not in response.content
+
+
+def test_the_documented_query_reads_the_same_sentences_in_both_versions(live_url):
+    """``docs/data-model.md``'s query for each fact's sentence and quote, run by rdflib on
+    the RDF 1.1 answer and in its RDF 1.2 form by pyoxigraph on the 1.2 answer."""
+    url = f"{live_url}/id/person/alexandre-missoffe"
+    old = Graph().parse(data=get(url, "text/turtle").content, format="turtle")
+    expected = {tuple(row) for row in old.query(QUERY_11)}
+    store = ox.Store()
+    store.load(get(url, "text/turtle; version=1.2").content, format=ox.RdfFormat.TURTLE)
+    found = {tuple(rdflib_term(term) for term in row) for row in store.query(QUERY_12)}
+    assert expected, "the resource has cited facts"
+    assert found == expected
