@@ -8,8 +8,8 @@ can produce (RFC 9110 §12.5.1, §15.5.7).
 The one media-type parameter that chooses a representation is ``version``, the RDF
 version (RDF 1.2 Concepts §5.1): a media range naming ``version=1.2`` is matched only by
 the candidates that carry RDF 1.2 triple terms (``formats.RDF12_FORMATS``), a range naming
-none or ``version=1.1`` only by the RDF 1.1 ones, a range naming any other version by
-none. Each version's ranges are ranked apart, and the better quality wins; at equal
+none, ``version=1.1`` or ``version=1.2-basic`` (no triple terms) only by the RDF 1.1 ones,
+a range naming any other version by none. Each version's ranges are ranked apart, and the better quality wins; at equal
 quality, the version the client named. So ``application/ld+json; version=1.2,
 text/turtle; q=0.5`` gets RDF 1.1 Turtle rather than JSON-LD under a 1.2 label, and a
 request whose only range names a version we cannot give is ``406``.
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_options_header
 
-from server.domain.formats import DEFAULT_RDF_VERSION, Format, by_name
+from server.domain.formats import BASIC_RDF_VERSIONS, Format, by_name
 from server.problems import NotAcceptable
 
 __all__ = ["negotiate", "pick_language"]
@@ -76,8 +76,8 @@ def _by_version(accept: MIMEAccept) -> dict[str | None, MIMEAccept]:
         media, parameters = parse_options_header(value)
         if "/" not in media:
             continue
-        version = parameters.get("version", DEFAULT_RDF_VERSION)
-        key = None if version == DEFAULT_RDF_VERSION else version
+        version = parameters.get("version")
+        key = None if version is None or version in BASIC_RDF_VERSIONS else version
         ranges.setdefault(key, []).append((media.strip().lower(), quality))
     return {version: MIMEAccept(found) for version, found in ranges.items()}
 

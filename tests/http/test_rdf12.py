@@ -188,6 +188,9 @@ def test_the_identifier_sends_a_12_client_to_the_negotiated_description(live_url
     ("application/rdf+xml; version=1.2", None),
     ("text/turtle; version=9", None),
     ("text/turtle; version=1.2, application/trig; version=9", "text/turtle; version=1.2"),
+    # RDF 1.2 Basic has no triple terms: the RDF 1.1 answer is one
+    ("text/turtle; version=1.2-basic", "text/turtle"),
+    ("text/turtle; version=1.1", "text/turtle"),
     # the best other acceptable answer
     ("application/ld+json; version=1.2, text/turtle; q=0.5", "text/turtle"),
     ("text/turtle; version=9, application/ld+json; q=0.1", "application/ld+json"),
