@@ -125,6 +125,19 @@ def test_length_etag_304_head_range_and_links_as_for_a_small_graph(large, client
     assert in_memory.headers["ETag"] == response.headers["ETag"], "one validator, either path"
 
 
+def test_a_large_graph_is_rdf_11_only(large, client, files):
+    """Its file is RDF 1.1: a client asking for RDF 1.2 gets it only if it takes 1.1 too,
+    never under a 1.2 label."""
+    refused = get(client, "/graph/alpha", Accept="text/turtle; version=1.2")
+    assert refused.status_code == 406
+    assert "version=1.2" not in refused.get_data(as_text=True), "no 1.2 view is offered"
+    answered = get(client, "/graph/alpha", Accept="text/turtle; version=1.2, text/turtle; q=0.5")
+    assert answered.status_code == 200
+    assert answered.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    [written] = files.glob("*/graph-alpha.ttl")
+    assert answered.body == written.read_bytes()
+
+
 def test_a_small_graph_stays_in_memory(client, files):
     assert get(client, "/graph/derived.ttl").status_code == 200
     assert not list(files.glob("*/graph-*"))
