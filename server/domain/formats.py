@@ -134,7 +134,7 @@ RESULT_FORMATS: tuple[Format, ...] = tuple(f for f in FORMATS if f.family == "re
 # The RDF 1.2 view, in the syntaxes that can carry it (JSON-LD 1.1 and RDF/XML 1.1 cannot).
 RDF12_FORMATS: tuple[Format, ...] = tuple(replace(f, version="1.2") for f in RDF_FORMATS
                                           if f.triple_terms)
-# The version labels (RDF 1.2 Concepts §2.1) the default, unlabelled RDF 1.1 answer
+# The version labels (RDF 1.2 Concepts, "Version Labels") the default, unlabelled RDF 1.1 answer
 # satisfies: RDF 1.2 Basic is RDF 1.2 without triple terms. A client naming no version
 # gets that answer too.
 BASIC_RDF_VERSIONS = frozenset({"1.1", "1.2-basic"})

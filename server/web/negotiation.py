@@ -6,13 +6,14 @@ the documented default; a request nothing fits gets ``NotAcceptable`` listing wh
 can produce (RFC 9110 §12.5.1, §15.5.7).
 
 The one media-type parameter that chooses a representation is ``version``, the RDF
-version (RDF 1.2 Concepts §5.1): a media range naming ``version=1.2`` is matched only by
-the candidates that carry RDF 1.2 triple terms (``formats.RDF12_FORMATS``), a range naming
-none, ``version=1.1`` or ``version=1.2-basic`` (no triple terms) only by the RDF 1.1 ones,
-a range naming any other version by none. Each version's ranges are ranked apart, and the better quality wins; at equal
-quality, the version the client named. So ``application/ld+json; version=1.2,
-text/turtle; q=0.5`` gets RDF 1.1 Turtle rather than JSON-LD under a 1.2 label, and a
-request whose only range names a version we cannot give is ``406``.
+version label (RDF 1.2 Concepts, "RDF Version Announcement"): a media range naming
+``version=1.2`` is matched only by the candidates that carry RDF 1.2 triple terms
+(``formats.RDF12_FORMATS``); a range naming none, ``version=1.1`` or ``version=1.2-basic``
+(no triple terms) only by the RDF 1.1 ones; a range naming any other version by none.
+Each version's ranges are ranked apart, and the better quality wins; at equal quality,
+the version the client named. So ``application/ld+json; version=1.2, text/turtle; q=0.5``
+gets RDF 1.1 Turtle rather than JSON-LD under a 1.2 label, and a request whose only range
+names a version we cannot give is ``406``.
 """
 
 from __future__ import annotations

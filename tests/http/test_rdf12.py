@@ -128,8 +128,8 @@ def test_each_reifier_names_its_triple_by_one_triple_term(live_url, target, medi
             term = terms[st][0]
             assert (rdflib_term(term.subject), rdflib_term(term.predicate),
                     rdflib_term(term.object)) == (s, p, o), st
-            cited = {rdflib_term(t.object) for t in triples
-                     if rdflib_term(t.subject) == st and t.predicate.value == str(PROV.wasDerivedFrom)}
+            cited = {rdflib_term(t.object) for t in triples if rdflib_term(t.subject) == st
+                     and t.predicate.value == str(PROV.wasDerivedFrom)}
             assert cited == set(graph.objects(st, PROV.wasDerivedFrom)), st
             assert cited, f"{st} cites nothing"
         assert isomorphic(as_rdflib(triples), without_reification(graph)), (
@@ -146,8 +146,8 @@ def test_the_default_answer_stays_rdf_11(live_url, target, media):
     default = get(url, media)
     named = get(url, f"{media}; version=1.1")
     # the URL naming the format, which Accept does not change: /id/ sends there directly
-    by_extension = get(live_url + default.headers.get("Content-Location", urlsplit(default.url).path),
-                       "*/*")
+    named_url = default.headers.get("Content-Location", urlsplit(default.url).path)
+    by_extension = get(live_url + named_url, "*/*")
     assert default.content == named.content == by_extension.content
     assert default.headers["ETag"] == named.headers["ETag"]
     assert parse_options_header(default.headers["Content-Type"]) == (media, {"charset": "utf-8"})
