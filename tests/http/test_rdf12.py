@@ -188,6 +188,8 @@ def test_the_identifier_sends_a_12_client_to_the_negotiated_description(live_url
     ("application/rdf+xml; version=1.2", None),
     ("text/turtle; version=9", None),
     ("text/turtle; version=1.2, application/trig; version=9", "text/turtle; version=1.2"),
+    # the label quoted, as RDF 1.2 Concepts writes it
+    ('text/turtle; version="1.2"', "text/turtle; version=1.2"),
     # RDF 1.2 Basic has no triple terms: the RDF 1.1 answer is one
     ("text/turtle; version=1.2-basic", "text/turtle"),
     ("text/turtle; version=1.1", "text/turtle"),
