@@ -70,7 +70,6 @@ class NotAcceptable(PublisherError):
     title = "Not Acceptable"
 
     def __init__(self, candidates: Sequence[Format], reason: str | None = None):
-        self.available = [fmt.media_range for fmt in candidates]
         super().__init__(f"{reason + '; ' if reason else ''}{_available(candidates)}")
 
 
