@@ -22,7 +22,7 @@ __all__ = ["Settings", "SettingsError", "REPOSITORY", "ENV_PREFIX", "NO_ENDPOINT
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "LDPUB_"
-NO_ENDPOINT = "none"  # ``sparql_url``: name no SPARQL endpoint
+NO_ENDPOINT = "none"  # ``sparql_url``, ``search_url``: name no such service
 # The least memory a query worker is given, whatever the machine: the engine and one
 # small answer fit in it.
 MIN_QUERY_MEMORY = 256 * 1024**2
@@ -151,6 +151,9 @@ class Settings:
     # The SPARQL endpoint that pages and descriptions name: None for this server's own,
     # NO_ENDPOINT for none (a static export's default: it has no endpoint), or a URL.
     sparql_url: str | None = None
+    # The search that pages' search boxes send readers to, alike: None for this server's
+    # own /search, NO_ENDPOINT for none (a static export's default), or a URL.
+    search_url: str | None = None
 
     @classmethod
     def load(
@@ -221,5 +224,6 @@ FIELDS: dict[str, Callable[[str], Any]] = {
     "release_dir": _path,
     "checks_file": _path,
     "sparql_url": _endpoint,
+    "search_url": _endpoint,
 }
 assert set(FIELDS) == {f.name for f in fields(Settings)}, "every setting has one parser"

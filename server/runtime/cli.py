@@ -79,6 +79,9 @@ SETTING_OPTIONS = (
     ("--sparql-url", "sparql_url", ("The SPARQL endpoint pages and descriptions name: a URL, or "
                                    "'none'; default: this server's /sparql, none for an export "
                                    "[LDPUB_SPARQL_URL].")),
+    ("--search-url", "search_url", ("The search that pages' search boxes send readers to: a "
+                                   "URL, or 'none'; default: this server's /search, none for "
+                                   "an export [LDPUB_SEARCH_URL].")),
 )
 
 
@@ -280,16 +283,19 @@ def export(ctx: click.Context, directory: Path, workers: int) -> None:
     the public URL given (--public-url). Dated by the newest release of this data (or
     SOURCE_DATE_EPOCH), so two exports of one release are identical. SPARQL and search
     stay live services: the export names no SPARQL endpoint unless --sparql-url gives a
-    live one. Progress (the data, the URLs written of those known, the files dated) is
-    shown on standard error. Exit 0 written, 2 unusable settings or folder.
+    live one, and no search unless --search-url does. Progress (the data, the URLs
+    written of those known, the files dated) is shown on standard error. Exit 0 written,
+    1 a URL failed (the folder is left as it was), 2 unusable settings or folder.
     """
-    from server.runtime.export import ExportRefused, export_site
+    from server.runtime.export import ExportFailed, ExportRefused, export_site
 
     try:
         with shown_progress() as progress:
             done = export_site(_overrides(ctx), directory, progress, workers=workers)
     except ExportRefused as error:
         raise UnusableInput(str(error)) from None
+    except ExportFailed as error:
+        raise click.ClickException(f"nothing exported: {error}") from None
     except SettingsError as error:
         raise UnusableInput(str(error)) from None
     except (DataUnreadable, ShapesUnusable, StoreUnusable, StoreUnavailable) as error:

@@ -16,7 +16,7 @@ from server.runtime.publisher import publisher
 from server.settings import NO_ENDPOINT
 
 __all__ = ["public_base", "absolute", "local_href", "graph_href", "sparql_endpoint",
-           "sparql_href", "sparql_is_here"]
+           "search_href", "sparql_href", "sparql_is_here"]
 
 
 def public_base() -> str:
@@ -67,3 +67,15 @@ def sparql_href(**query: str) -> str | None:
         return url_for(SPARQL_ENDPOINT, **query)
     endpoint = sparql_endpoint()
     return endpoint and endpoint + ("?" + urlencode(query) if query else "")
+
+
+SEARCH = "search.search"
+
+
+def search_href() -> str | None:
+    """Where search boxes send a reader (``search_url``): this server's own search as a
+    path, another as its URL; None when the site names none (a static export has none)."""
+    chosen = publisher().settings.search_url
+    if chosen is None:
+        return url_for(SEARCH) if SEARCH in current_app.view_functions else None
+    return None if chosen == NO_ENDPOINT else chosen

@@ -97,9 +97,10 @@ def _endpoints(site: Path) -> set[str]:
     return {str(o) for o in void.objects(None, VOID.sparqlEndpoint)}
 
 
-def test_an_export_names_no_sparql_endpoint_unless_given_a_live_one(tmp_path):
-    """A static host has no /sparql: a harvester reading the export's description or a
-    reader following its links must not be sent to a 404."""
+def test_an_export_names_no_sparql_endpoint_nor_search_unless_given_live_ones(tmp_path):
+    """A static host has no /sparql and no /search: a harvester reading the export's
+    description or a reader following its links or using its search box must not be sent
+    to a 404."""
     runner = CliRunner()
     options = _options(tmp_path / "releases")
     plain = runner.invoke(cli, ["export", str(tmp_path / "plain"), f"--public-url={PUBLIC}",
@@ -111,14 +112,18 @@ def test_an_export_names_no_sparql_endpoint_unless_given_a_live_one(tmp_path):
                           if f"{PUBLIC}sparql" in text or 'href="/sparql' in text]
     assert _endpoints(site) == set()
     assert "Disallow" not in texts["robots.txt"]
+    assert not [name for name, text in texts.items() if 'role="search"' in text]
 
-    live = "https://live.example.org/sparql"
+    live, search = "https://live.example.org/sparql", "https://live.example.org/search"
     given = runner.invoke(cli, ["export", str(tmp_path / "given"), f"--public-url={PUBLIC}",
-                                f"--sparql-url={live}", *options])
+                                f"--sparql-url={live}", f"--search-url={search}", *options])
     assert given.exit_code == 0, given.output
     site = tmp_path / "given" / "site"
     assert _endpoints(site) == {live}
-    assert f'href="{live}"' in (site / "index.en.html").read_text("utf-8")
+    home = (site / "index.en.html").read_text("utf-8")
+    assert f'href="{live}"' in home
+    # the navigation's box and the home page's own
+    assert home.count(f'role="search" action="{search}"') == 2
 
     wrong = runner.invoke(cli, ["export", str(tmp_path / "wrong"), f"--public-url={PUBLIC}",
                                 "--sparql-url=live.example.org/sparql", *options])

@@ -8,12 +8,15 @@ bytes must be the same; then the parts of the contract that the rules carry: 303
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
+from urllib.parse import urldefrag, urljoin
 
 import pytest
 import requests
 
 from server.domain.formats import HTML
+from server.runtime.export import SITE_DIR
 from server.web.export.accept import COMMON_ACCEPTS
 from server.web.export.negotiated import FAMILIES
 from server.web.i18n import LANGUAGES
@@ -24,6 +27,9 @@ FAMILY = {family.name: family for family in FAMILIES}
 RESOURCE = "/id/organization/cci-paris-ile-de-france"
 DATA = "/data/organization/cci-paris-ile-de-france"
 PAGE = "/page/organization/cci-paris-ile-de-france"
+# What a browser sends as it follows a link (Chromium's).
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp," \
+          "*/*;q=0.8"
 Q_VALUES = (
     "application/ld+json;q=0.5, text/turtle;q=0.4",
     "text/turtle;q=0.2, application/n-triples;q=0.9, */*;q=0.1",
@@ -81,6 +87,44 @@ def test_every_file_is_the_live_bytes(static_site, nginx_url, export_live_url):
     with ThreadPoolExecutor(4) as pool:
         differences = [d for d in pool.map(compare, asked) if d]
     assert differences == [], f"{len(differences)} of {len(asked)} differ: {differences[:8]}"
+
+
+class _References(HTMLParser):
+    """The URLs a page sends a reader to: links, sources and form actions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [value for name, value in attrs
+                       if value and (name in ("href", "src") or tag == "form" and name == "action")]
+
+
+def test_every_link_and_form_of_every_page_leads_somewhere_on_the_static_host(static_site,
+                                                                            nginx_url):
+    """A reader of the static copy follows a page's links and sends its forms, the search
+    box among them: none may end on a 404, so a page names no live-only service (search,
+    SPARQL) that the export was not given the address of."""
+    public = static_site.public_url
+    targets: set[str] = set()
+    pages = sorted((static_site.directory / SITE_DIR).rglob("*.html"))
+    for page in pages:
+        parser = _References()
+        parser.feed(page.read_text("utf-8"))
+        for reference in parser.found:
+            absolute = urldefrag(urljoin(public, reference)).url
+            if absolute.startswith(public):
+                targets.add("/" + absolute[len(public):])
+    assert len(pages) > 200 and "/browse" in targets and "/dataset" in targets
+
+    def status(url: str) -> str | None:
+        answer = requests.get(nginx_url + url, headers={"Accept": BROWSER}, timeout=30)
+        return None if answer.status_code == 200 else f"{url}: {answer.status_code}"
+
+    with ThreadPoolExecutor(4) as pool:
+        broken = sorted(filter(None, pool.map(status, sorted(targets))))
+    assert broken == [], f"{len(broken)} of {len(targets)} links lead nowhere: {broken[:10]}"
 
 
 @pytest.mark.parametrize("accept", [*COMMON_ACCEPTS, *Q_VALUES, ""])

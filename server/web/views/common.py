@@ -201,7 +201,7 @@ def site_context() -> dict:
                 request.endpoint, **(request.view_args or {}), **kept, lang=code), code == lang))
     return {"site": {"lang": lang, "ui": messages(lang), "nav": nav, "switch": switch,
                      "only": one_language_notes(lang),
-                     "search": url_for("search.search") if has_endpoint("search.search") else None,
+                     "search": urls.search_href(),
                      "licence": licence(lang)}}
 
 
