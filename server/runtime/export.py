@@ -28,18 +28,23 @@ from server.web.export.apache import apache_files
 from server.web.export.caddy import caddy_files
 from server.web.export.model import site_rules
 from server.web.export.nginx import nginx_files
-from server.web.export.site import crawl
+from server.web.export.site import Unanswered, crawl
 
-__all__ = ["MARKER", "SITE_DIR", "ExportRefused", "Exported", "export_site", "pinned",
-           "static_overrides"]
+__all__ = ["EXPORT_QUERY_SECONDS", "MARKER", "SITE_DIR", "ExportFailed", "ExportRefused",
+           "Exported", "export_site", "pinned", "static_overrides"]
 
 SITE_DIR = "site"
 MARKER = ".ldpub-export"
 RULES: tuple[Callable, ...] = (nginx_files, apache_files, caddy_files)
+EXPORT_QUERY_SECONDS = 120.0
 
 
 class ExportRefused(ValueError):
     """The export cannot be written where or as asked; the message says why."""
+
+
+class ExportFailed(RuntimeError):
+    """The app failed a URL of the site: nothing was exported, an earlier export stays."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ def export_site(overrides: dict, directory: Path, progress: Progress | None = No
                      lambda: create_app(overrides, snapshot=snapshot))
         rules = site_rules(app, site, settings.cors_origin)
         texts = {name: text for make in RULES for name, text in make(rules).items()}
+    except Unanswered as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise ExportFailed(str(error)) from None
     finally:
         app.extensions["sparql"].close()
     _finish(fresh, directory, texts, snapshot.loaded_at.timestamp(), progress)
@@ -106,12 +114,18 @@ def export_site(overrides: dict, directory: Path, progress: Progress | None = No
 
 def static_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     """The settings of the site an export writes: ``overrides`` naming no SPARQL endpoint
-    unless one is set (``sparql_url``, a live one), since a static site has none.
+    and no search unless one is set (``sparql_url``, ``search_url``: live ones), since a
+    static site has neither; and a query time limit of at least ``EXPORT_QUERY_SECONDS``,
+    since a canned query's answer is written once for every reader, and a limit met on a
+    busy machine would leave it out of one export and not of the next.
 
     Raises:
         SettingsError: a setting is malformed.
     """
-    return {**overrides, "sparql_url": Settings.load(overrides).sparql_url or NO_ENDPOINT}
+    settings = Settings.load(overrides)
+    return {**overrides, "sparql_url": settings.sparql_url or NO_ENDPOINT,
+            "search_url": settings.search_url or NO_ENDPOINT,
+            "query_timeout": max(settings.query_timeout, EXPORT_QUERY_SECONDS)}
 
 
 def _check_directory(directory: Path) -> None:

@@ -36,7 +36,8 @@ from server.domain.progress import Progress, Stage
 from server.web.export.negotiated import SKIPPED_ENDPOINTS, Family, family_of
 from server.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-__all__ = ["ERROR_DIR", "ExportedUrl", "Site", "crawl", "file_stem", "variant_file"]
+__all__ = ["ERROR_DIR", "ExportedUrl", "Site", "Unanswered", "crawl", "file_stem",
+           "variant_file"]
 
 # The bodies a static server answers errors with (404 by what the client accepts, 406
 # naming the formats of the URL's family).
@@ -50,6 +51,23 @@ NOTHING_ACCEPTABLE = "application/x-ldpub-nothing"
 REPRESENTATION_ARGUMENTS = ("lang", "format")
 SEEDS = ("/", "/robots.txt", "/sitemap.xml", "/dataset", "/.well-known/void", "/ontology",
          "/shapes", "/changes", "/releases", "/validation", "/browse")
+
+
+class Unanswered(RuntimeError):
+    """The app failed a URL of the site (a 5xx): an export without it would not be the site,
+    and a second export could differ from the first."""
+
+
+def _detail(response: TestResponse) -> str:
+    """What a failed answer says, when it says it as data: its problem's title and detail,
+    or the first line of a text; nothing of a page."""
+    if response.is_json:
+        problem = response.get_json(silent=True)
+        if isinstance(problem, dict):
+            return ": ".join(str(problem[key]) for key in ("title", "detail") if key in problem)
+    if response.mimetype == "text/plain":
+        return response.get_data(as_text=True).strip().partition("\n")[0][:200]
+    return ""
 
 
 @dataclass
@@ -286,6 +304,10 @@ class _Walker:
         response = self.client.get(url, headers=headers, base_url=self.public_url)
         response.make_sequence()  # read a streamed file whole, then close it
         response.close()
+        if response.status_code >= 500:
+            detail = _detail(response)
+            raise Unanswered(f"{url} (Accept: {accept or 'any'}) was answered "
+                             f"{response.status}" + (f": {detail}" if detail else ""))
         return response
 
     def export(self, url: str) -> Iterator[str]:
