@@ -12,6 +12,7 @@ import io
 import json
 import re
 import zlib
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 from rdflib import Dataset, Graph
@@ -32,6 +33,9 @@ XML_TYPES = {"application/xml", "application/sparql-results+xml", "text/xml"}
 TEXT_TYPES = {"text/plain", "text/csv", "text/tab-separated-values", "text/css",
               "application/javascript", "text/javascript"}
 WORDS = re.compile(r"[A-Za-z]{3,}")
+# 503s that rightly carry no Retry-After: coming back would not help (a query stopped at
+# its time limit is stopped again).
+NOT_RETRYABLE = {"Query Timeout"}
 
 
 def decoded(response) -> bytes:
@@ -52,7 +56,8 @@ def check_answer(response, method: str, where: str) -> None:
     assert status != 500, f"500 on {where}: {response.get_data()[:500]!r}"
     assert status < 500 or status == 503, f"{status} on {where}"
     if status == 503:
-        assert response.headers.get("Retry-After") or b"time limit" in response.get_data(), where
+        assert response.headers.get("Retry-After") or \
+            problem_title(decoded(response), response.mimetype) in NOT_RETRYABLE, where
     if method == "HEAD" or status in (204, 304):
         assert response.get_data() == b"", f"a body on {method} {status}: {where}"
         return
@@ -69,6 +74,44 @@ def check_answer(response, method: str, where: str) -> None:
     if status >= 400:
         check_error(body, media, where)
     check_body(body, media, status, where)
+
+
+class _ErrorTitle(HTMLParser):
+    """The text of an HTML error page's title: the ``error-title`` element, else the first
+    ``h1``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: dict[str, str] = {}
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if ("id", "error-title") in attrs:
+            self._in = "error-title"
+        elif tag == "h1" and "h1" not in self.titles:
+            self._in = "h1"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.titles[self._in] = self.titles.get(self._in, "") + data
+
+
+def problem_title(body: bytes, media: str) -> str | None:
+    """The title of an error answer: the problem's ``title`` (JSON), the words after the
+    status code on the first line (text), the error heading (HTML)."""
+    text = body.decode("utf-8")
+    if media == "application/json":
+        return json.loads(text).get("title")
+    if media == "text/plain":
+        return text.partition("\n")[0].partition(" ")[2]
+    if media == "text/html":
+        parser = _ErrorTitle()
+        parser.feed(text)
+        return (parser.titles.get("error-title") or parser.titles.get("h1", "")).strip()
+    return None
 
 
 def check_error(body: bytes, media: str, where: str) -> None:
