@@ -15,7 +15,7 @@ def _site(status: int) -> Flask:
     app = Flask(__name__)
     app.add_url_rule("/", "home", lambda: '<a href="/slow">a canned query</a>')
     app.add_url_rule("/slow", "slow", lambda: (
-        {"title": "Query Timeout", "detail": "the query ran past 5 s"}, status))
+        {"status": status, "title": "Query Timeout", "message": "the query ran past 5 s"}, status))
     return app
 
 

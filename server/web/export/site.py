@@ -59,12 +59,12 @@ class Unanswered(RuntimeError):
 
 
 def _detail(response: TestResponse) -> str:
-    """What a failed answer says, when it says it as data: its problem's title and detail,
+    """What a failed answer says, when it says it as data: its problem's title and message,
     or the first line of a text; nothing of a page."""
     if response.is_json:
         problem = response.get_json(silent=True)
         if isinstance(problem, dict):
-            return ": ".join(str(problem[key]) for key in ("title", "detail") if key in problem)
+            return ": ".join(str(problem[key]) for key in ("title", "message") if key in problem)
     if response.mimetype == "text/plain":
         return response.get_data(as_text=True).strip().partition("\n")[0][:200]
     return ""
