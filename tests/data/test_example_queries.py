@@ -9,12 +9,12 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.term import Variable
 import test_competency_questions
 import test_example_answers
 import test_provenance_queries
 from kg_helpers import BASE, QUERIES
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Variable
 
 from server.domain.canned import bind
 from server.domain.catalogue import catalogue
