@@ -12,9 +12,9 @@ import io
 import json
 import re
 import zlib
-from html.parser import HTMLParser
 from xml.etree import ElementTree
 
+from bs4 import BeautifulSoup
 from rdflib import Dataset, Graph
 from werkzeug.http import parse_content_range_header
 
@@ -76,41 +76,19 @@ def check_answer(response, method: str, where: str) -> None:
     check_body(body, media, status, where)
 
 
-class _ErrorTitle(HTMLParser):
-    """The text of an HTML error page's title: the ``error-title`` element, else the first
-    ``h1``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.titles: dict[str, str] = {}
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if ("id", "error-title") in attrs:
-            self._in = "error-title"
-        elif tag == "h1" and "h1" not in self.titles:
-            self._in = "h1"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in:
-            self.titles[self._in] = self.titles.get(self._in, "") + data
-
-
 def problem_title(body: bytes, media: str) -> str | None:
     """The title of an error answer: the problem's ``title`` (JSON), the words after the
-    status code on the first line (text), the error heading (HTML)."""
+    status code on the first line (text), the error heading (HTML: ``#error-title``, else
+    the first ``h1``)."""
     text = body.decode("utf-8")
     if media == "application/json":
         return json.loads(text).get("title")
     if media == "text/plain":
         return text.partition("\n")[0].partition(" ")[2]
     if media == "text/html":
-        parser = _ErrorTitle()
-        parser.feed(text)
-        return (parser.titles.get("error-title") or parser.titles.get("h1", "")).strip()
+        soup = BeautifulSoup(text, "html.parser")
+        heading = soup.find(id="error-title") or soup.find("h1")
+        return heading.get_text().strip() if heading else ""
     return None
 
 

@@ -8,12 +8,12 @@ bytes must be the same; then the parts of the contract that the rules carry: 303
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urldefrag, urljoin
 
 import pytest
 import requests
+from bs4 import BeautifulSoup
 
 from server.domain.formats import HTML
 from server.runtime.export import SITE_DIR
@@ -89,18 +89,6 @@ def test_every_file_is_the_live_bytes(static_site, nginx_url, export_live_url):
     assert differences == [], f"{len(differences)} of {len(asked)} differ: {differences[:8]}"
 
 
-class _References(HTMLParser):
-    """The URLs a page sends a reader to: links, sources and form actions."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found += [value for name, value in attrs
-                       if value and (name in ("href", "src") or tag == "form" and name == "action")]
-
-
 def test_every_link_and_form_of_every_page_leads_somewhere_on_the_static_host(static_site,
                                                                             nginx_url):
     """A reader of the static copy follows a page's links and sends its forms, the search
@@ -110,9 +98,12 @@ def test_every_link_and_form_of_every_page_leads_somewhere_on_the_static_host(st
     targets: set[str] = set()
     pages = sorted((static_site.directory / SITE_DIR).rglob("*.html"))
     for page in pages:
-        parser = _References()
-        parser.feed(page.read_text("utf-8"))
-        for reference in parser.found:
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        # the URLs a page sends a reader to: links, sources and form actions
+        references = [element[name] for name in ("href", "src")
+                      for element in soup.find_all(attrs={name: True})]
+        references += [form["action"] for form in soup.find_all("form", action=True)]
+        for reference in references:
             absolute = urldefrag(urljoin(public, reference)).url
             if absolute.startswith(public):
                 targets.add("/" + absolute[len(public):])
