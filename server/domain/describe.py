@@ -37,6 +37,7 @@ __all__ = [
     "describe",
     "description_bytes",
     "graph_bytes",
+    "graph_part_bytes",
     "label_quads",
     "labels_of",
     "sources",
@@ -209,7 +210,20 @@ def graph_bytes(snapshot: Snapshot, graph: str, fmt: formats.Format) -> bytes:
                        lambda: snapshot.store.quads(graphs=[graph]))
 
 
-def _serialized(snapshot: Snapshot, key: tuple[str, str], fmt: formats.Format,
+def graph_part_bytes(snapshot: Snapshot, graph: str, subjects: Sequence[str],
+                     fmt: formats.Format) -> bytes:
+    """What the named graph ``graph`` states of ``subjects`` (a page of its listing)
+    serialised, once per version."""
+
+    def quads() -> Iterable[ox.Quad]:
+        text = queries.bind(queries.QUADS_ABOUT, g=[ox.NamedNode(graph)],
+                            s=[ox.NamedNode(s) for s in subjects])
+        return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in snapshot.store.query(text))
+
+    return _serialized(snapshot, ("graph-part", graph, *subjects), fmt, quads)
+
+
+def _serialized(snapshot: Snapshot, key: tuple[str, ...], fmt: formats.Format,
                 quads: Callable[[], Iterable[ox.Quad]]) -> bytes:
     """``quads()`` in ``fmt``, each RDF version's view prepared once for all its formats."""
 

@@ -41,6 +41,9 @@ DISTINCT_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 QUADS = "SELECT ?s ?p ?o ?g WHERE { VALUES ?g { } GRAPH ?g { ?s ?p ?o } }"
 
+# What some graphs state of some subjects: one page of a graph's listing.
+QUADS_ABOUT = "SELECT ?s ?p ?o ?g WHERE { VALUES ?g { } VALUES ?s { } GRAPH ?g { ?s ?p ?o } }"
+
 # What some graphs (the articles') state of time and place: a dataset's coverage.
 LITERALS_OF_TYPE = """
 SELECT DISTINCT ?value WHERE {

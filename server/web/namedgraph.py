@@ -40,8 +40,8 @@ from server.problems import ResourceNotFound
 from server.store import Store
 from server.web.terms import Term, term_of
 
-__all__ = ["LARGE_GRAPH", "GraphPage", "graph_file", "graph_page", "graph_subjects",
-           "is_large"]
+__all__ = ["LARGE_GRAPH", "GraphPage", "Listing", "graph_file", "graph_listing", "graph_page",
+           "graph_subjects", "is_large"]
 
 # Statements above which a graph is served from a file rather than from memory. In memory,
 # with 1M statements on disk (docs/deployment.md), compacted JSON-LD cost ~80-100 µs and
@@ -89,6 +89,30 @@ def graph_subjects(snapshot: Snapshot, iri: str) -> tuple[str, ...]:
     return _SUBJECTS.get(scope(snapshot), iri, make)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of the resources a graph states facts about (``graph_subjects``)."""
+
+    subjects: tuple[str, ...]
+    total: int
+    page: int
+    pages: int
+
+
+def graph_listing(snapshot: Snapshot, iri: str, *, page: int, per_page: int) -> Listing:
+    """The ``page``-th ``per_page`` of the graph's subjects; a graph with none has one
+    empty page.
+
+    Raises:
+        ResourceNotFound: the page is past the last.
+    """
+    subjects = graph_subjects(snapshot, iri)
+    pages = max(1, -(-len(subjects) // per_page))
+    if page > pages:
+        raise ResourceNotFound(f"page {page} is past the last page ({pages})")
+    return Listing(subjects[(page - 1) * per_page: page * per_page], len(subjects), page, pages)
+
+
 def graph_page(snapshot: Snapshot, iri: str, lang: str, base: str, *, page: int,
                per_page: int) -> GraphPage:
     """The page of the named graph ``iri`` for a reader of ``lang``, made once per version.
@@ -106,11 +130,7 @@ def _graph_page(snapshot: Snapshot, iri: str, lang: str, base: str, page: int,
     statements = snapshot.stats.graphs.get(iri, 0)
     if slug is None or not statements:
         raise ResourceNotFound(f"no named graph {iri} is published")
-    subjects = graph_subjects(snapshot, iri)
-    pages = max(1, -(-len(subjects) // per_page))
-    if page > pages:
-        raise ResourceNotFound(f"page {page} is past the last page ({pages})")
-    chosen = subjects[(page - 1) * per_page: page * per_page]
+    listing = graph_listing(snapshot, iri, page=page, per_page=per_page)
     about = describe(snapshot, iri).quads if snapshot.store.exists(iri) else ()
     labels = Labels(about)
     own = [q for q in about if q.subject.value == iri]
@@ -118,7 +138,7 @@ def _graph_page(snapshot: Snapshot, iri: str, lang: str, base: str, page: int,
     article = None
     if source is not None and source.article is not None:
         article = term_of(source.article, sources(snapshot).labels, lang, base)
-    listed = labels_of(snapshot, [ox.NamedNode(s) for s in chosen])
+    listed = labels_of(snapshot, [ox.NamedNode(s) for s in listing.subjects])
     return GraphPage(
         iri=iri, slug=slug, lang=lang,
         title=labels.get(iri, lang),
@@ -129,8 +149,8 @@ def _graph_page(snapshot: Snapshot, iri: str, lang: str, base: str, page: int,
         role=source.role if source is not None else "other",
         article=article,
         statements=statements,
-        subjects=tuple(term_of(s, listed, lang, base) for s in chosen),
-        total=len(subjects), page=page, pages=pages,
+        subjects=tuple(term_of(s, listed, lang, base) for s in listing.subjects),
+        total=listing.total, page=page, pages=listing.pages,
     )
 
 

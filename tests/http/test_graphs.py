@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 from header_tokens import assert_varies_on
-from http_helpers import BROWSER, RDFLIB, TINY, parse_links, stored
+from http_helpers import BROWSER, RDFLIB, TINY, parse_links, rdflib_graph, stored
 from jinja2 import StrictUndefined
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -165,10 +165,43 @@ def test_a_format_we_cannot_produce_is_406_listing_ours(client, path, accept):
     assert "text/html (.html)" in text
 
 
+@pytest.mark.parametrize("accept", [BROWSER, "text/turtle"])
 @pytest.mark.parametrize(("query", "status"), [("?page=0", 400), ("?page=x", 400),
                                                 ("?page=2", 404)])
-def test_a_bad_or_missing_page_is_a_clean_error(client, query, status):
-    assert client.get("/graph/alpha" + query, headers={"Accept": BROWSER}).status_code == status
+def test_a_bad_or_missing_page_is_a_clean_error(client, query, status, accept):
+    assert client.get("/graph/alpha" + query, headers={"Accept": accept}).status_code == status
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_a_page_of_the_listing_in_rdf_is_what_the_graph_states_of_the_resources_it_lists(
+        repo_client, repo_snapshot, page):
+    """A crawler following the listing's pages with an RDF ``Accept`` gets each page's
+    share of the graph, not the whole graph once a page."""
+    iri = iris.graph_iri(REPO, EXPERTISE)
+    listed = set(graph_subjects(repo_snapshot, iri)[(page - 1) * 50:page * 50])
+    assert len(listed) > 1
+    response = repo_client.get(f"/graph/{EXPERTISE}?page={page}",
+                               headers={"Accept": "application/n-quads"})
+    assert response.status_code == 200
+    answered = Dataset().parse(data=response.data, format="nquads")
+    assert {str(c.identifier) for c in answered.graphs() if len(c)} == {iri}
+    expected = rdflib_graph(q for q in repo_snapshot.store.quads(graphs=[iri])
+                            if q.subject.value in listed)
+    assert isomorphic(answered.graph(URIRef(iri)), expected)
+    assert {str(s) for s in expected.subjects()} == listed  # each listed resource is there
+
+
+def test_the_pages_of_the_listing_link_each_other_in_every_format(repo_client):
+    pages = {n: f"http://localhost/graph/{EXPERTISE}?page={n}" for n in (1, 2)}
+    for accept in (BROWSER, "text/turtle", "application/ld+json"):
+        for number, others in ((1, {"next": pages[2]}), (2, {"prev": pages[1]})):
+            response = repo_client.get(pages[number], headers={"Accept": accept})
+            assert response.status_code == 200, (accept, number)
+            paging = {link["rel"]: link["url"] for link in parse_links(response.headers["Link"])
+                      if link["rel"] in ("prev", "next")}
+            assert paging == others, (accept, number)
+    whole = repo_client.get(f"/graph/{EXPERTISE}", headers={"Accept": "text/turtle"})
+    assert not {link["rel"] for link in parse_links(whole.headers["Link"])} & {"prev", "next"}
 
 
 # --- the page

@@ -8,6 +8,13 @@ a page saying what the graph is. TriG and N-Quads keep the graph name; the tripl
 formats give its triples. A graph is a document, so it answers at its own address
 rather than by ``303``.
 
+A page of the listing (``?page=N``) is a document of its own: in an RDF format, what the
+graph states of the resources that page lists (not the reifiers and sentences that
+explain those statements, which the listing leaves out), with ``Link`` ``prev`` and
+``next`` in every format. The whole graph stays at the URL without ``?page``: a crawler
+that follows the pager with an RDF ``Accept`` no longer gets the whole graph once a page
+(the export wrote 120 copies of a 1M dataset's derived graph so).
+
 A large graph (``namedgraph.LARGE_GRAPH``) is sent from its file, with its length and
 range support, and never kept by ``cache.ResponseCache``, which holds bodies in memory;
 its ETag is made as for a small graph's, from the data version, path and format.
@@ -18,7 +25,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, send_file, url_for
 
 from server.domain import iris
-from server.domain.describe import description_bytes, graph_bytes
+from server.domain.describe import description_bytes, graph_bytes, graph_part_bytes
 from server.domain.formats import HTML, JSONLD, RDF12_FORMATS, RDF_FORMATS, TURTLE, Format
 from server.domain.loading import Snapshot
 from server.problems import ResourceNotFound
@@ -28,7 +35,7 @@ from server.web import urls
 from server.web.converters import register_converters
 from server.web.http import link_header, replayable, representation, request_etag
 from server.web.i18n import LANGUAGES
-from server.web.namedgraph import graph_file, graph_page, is_large
+from server.web.namedgraph import Listing, graph_file, graph_listing, graph_page, is_large
 from server.web.negotiation import negotiate
 from server.web.terms import embed_json
 from server.web.views.common import (
@@ -67,14 +74,21 @@ def graph(slug: str, ext: str | None = None) -> Response:
     iri = iris.graph_iri(publisher().settings.base_iri, slug)
     if iri not in snapshot.stats.graphs:
         raise ResourceNotFound(f"no named graph {iri} is published")
-    page_number()  # only the page is paged, but a malformed number is refused for every format
+    number = page_number()
+    paged = "page" in request.args
     large = is_large(snapshot, iri)
     fmt = negotiate(request.accept_mimetypes, GRAPH_FORMATS if large else NEGOTIATED_FORMATS,
                     default=TURTLE, name=named_format(ext))
     links = [(urls.absolute("graphs.graph", slug=slug, ext=HTML.name), "alternate",
               HTML.media_type), *document_links(None, "graphs.graph", slug=slug)]
+    if paged:
+        listing = graph_listing(snapshot, iri, page=number, per_page=SUBJECTS_PER_PAGE)
+        links += _pager_links(slug, listing)
     if fmt is HTML:
         return _page(snapshot, iri, slug, links)
+    if paged:
+        return replayable(representation(
+            graph_part_bytes(snapshot, iri, listing.subjects, fmt), fmt, links=links))
     if large:
         response = _from_file(snapshot, iri, fmt, links)
     else:
@@ -82,6 +96,13 @@ def graph(slug: str, ext: str | None = None) -> Response:
     if ext is None and fmt.version is None:
         response.headers["Content-Location"] = url_for("graphs.graph", slug=slug, ext=fmt.name)
     return response
+
+
+def _pager_links(slug: str, listing: Listing) -> list[tuple[str, str, None]]:
+    """``prev`` and ``next`` (RFC 8288) of a page of the listing, whatever its format."""
+    steps = (("prev", listing.page - 1), ("next", listing.page + 1))
+    return [(urls.absolute("graphs.graph", slug=slug, page=number), rel, None)
+            for rel, number in steps if 1 <= number <= listing.pages]
 
 
 def _from_file(snapshot: Snapshot, iri: str, fmt: Format, links: list) -> Response:
