@@ -85,7 +85,7 @@ def graph(slug: str, ext: str | None = None) -> Response:
         listing = graph_listing(snapshot, iri, page=number, per_page=SUBJECTS_PER_PAGE)
         links += _pager_links(slug, listing)
     if fmt is HTML:
-        return _page(snapshot, iri, slug, links)
+        return _page(snapshot, iri, slug, links, number)
     if paged:
         return replayable(representation(
             graph_part_bytes(snapshot, iri, listing.subjects, fmt), fmt, links=links))
@@ -118,8 +118,7 @@ def _from_file(snapshot: Snapshot, iri: str, fmt: Format, links: list) -> Respon
     return response
 
 
-def _page(snapshot: Snapshot, iri: str, slug: str, links: list) -> Response:
-    number = page_number()
+def _page(snapshot: Snapshot, iri: str, slug: str, links: list, number: int) -> Response:
     model = graph_page(snapshot, iri, reader_language(), publisher().settings.base_iri,
                        page=number, per_page=SUBJECTS_PER_PAGE)  # 404 past the last page
 
