@@ -161,9 +161,7 @@ def _pyshacl(source: ValidationInput) -> Graph:
         raise ShapesUnusable(str(error)) from error
     except ParseBaseException as error:  # rdflib's SPARQL parser, on a query in the shapes
         raise ShapesUnusable(f"SPARQL parse error in the shapes: {error}") from error
-    if isinstance(report_graph, BaseException):  # pySHACL's ValidationFailure
-        raise ShapesUnusable(str(report_graph))
-    return report_graph
+    return _report_graph(report_graph)
 
 
 def _turbo(source: ValidationInput) -> Graph:
@@ -183,7 +181,16 @@ def _turbo(source: ValidationInput) -> Graph:
     except (pyshacl_turbo.ReportableRuntimeError, pyshacl_turbo.ValidationFailure,
             ValueError) as error:
         raise ShapesUnusable(str(error)) from error
-    return report_graph
+    return _report_graph(report_graph)
+
+
+def _report_graph(outcome: Graph | BaseException) -> Graph:
+    """Both engines hand back their ``ValidationFailure`` in place of the report graph
+    when a SPARQL constraint breaks SHACL's rules (a ``MINUS``, a ``VALUES``): the
+    shapes, not the data, are at fault."""
+    if isinstance(outcome, BaseException):
+        raise ShapesUnusable(str(outcome))
+    return outcome
 
 
 ENGINES: dict[str, Engine] = {e.name: e for e in (

@@ -189,6 +189,140 @@ def test_a_shape_whose_query_does_not_parse_is_refused_not_raised(tiny_copy, val
         check(settings_for(tiny_copy, validator))
 
 
+# Shapes each engine cannot use, with what its refusal must say: the fault, in the shapes.
+UNUSABLE_SHAPES = {
+    # SHACL §5.3.1: a SPARQL constraint may not use MINUS (the engines return a failure)
+    "a constraint with MINUS": (
+        ('sh:targetClass schema:Person ; sh:sparql [ sh:select """SELECT $this WHERE {'
+         ' $this ?p ?o MINUS { $this a schema:Place } }""" ]'),
+        r"MINUS"),
+    # SHACL §4.2.1: sh:minCount is an integer (the engines raise while loading the shape)
+    "a count that is not a number": (
+        'sh:targetClass schema:Person ; sh:property [ sh:path schema:name ; sh:minCount "many" ]',
+        r"sh:minCount"),
+}
+
+
+@pytest.mark.parametrize("validator", ENGINES)
+@pytest.mark.parametrize("fault", UNUSABLE_SHAPES)
+def test_shapes_an_engine_cannot_use_are_refused_with_its_reason(tiny_copy, validator, fault):
+    """``ldpub load`` and a reload refuse such shapes with the engine's own words, which
+    say what to fix, rather than a stack trace or a bare "None"."""
+    shape, reason = UNUSABLE_SHAPES[fault]
+    (tiny_copy / "shapes" / "broken.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix schema: <http://schema.org/> .\n"
+        f"<urn:shape> a sh:NodeShape ; {shape} .\n")
+    with pytest.raises(ShapesUnusable, match=reason):
+        check(settings_for(tiny_copy, validator))
+
+
+def _with_shape(root: Path, shape: str) -> None:
+    (root / "shapes" / "extra.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix schema: <http://schema.org/> .\n"
+        f"<{TINY}shapes#Extra> a sh:NodeShape ; {shape} .\n")
+
+
+@pytest.mark.parametrize("validator", ENGINES)
+def test_a_shape_may_pick_its_targets_with_a_sparql_query(tiny_copy, validator):
+    """The citation shapes choose their focus nodes with ``sh:SPARQLTarget`` (SHACL
+    Advanced Features): an engine run without those features would check nothing."""
+    _with_shape(tiny_copy, (
+        'sh:target [ a sh:SPARQLTarget ; sh:select """SELECT ?this WHERE {'
+        ' ?this <http://schema.org/alternateName> ?name }""" ] ;'
+        ' sh:property [ sh:path schema:alternateName ; sh:maxCount 0 ;'
+        ' sh:message "Goes by another name." ]'))
+    _, report = check(settings_for(tiny_copy, validator))
+    assert [(r.focus, r.message) for r in report.results] == [(ADA, "Goes by another name.")], (
+        f"the SPARQL target was not applied: {[r.line() for r in report.results]}")
+
+
+@pytest.mark.parametrize("validator", ENGINES)
+def test_data_with_warnings_only_conforms_in_the_published_report_too(tiny_copy, validator):
+    """A warning does not refuse the data, and the report graph published with it
+    (``/validation``, the release's report file) says ``sh:conforms true`` as well."""
+    from rdflib import Literal
+    from rdflib.namespace import SH
+
+    _with_shape(tiny_copy, 'sh:targetClass schema:Person ; sh:property [ sh:path'
+                           ' schema:alternateName ; sh:maxCount 0 ; sh:severity sh:Warning ]')
+    _, report = check(settings_for(tiny_copy, validator))
+    assert report.conforms and [(r.focus, r.severity) for r in report.results] == [
+        (ADA, "Warning")]
+    assert set(report.graph.objects(None, SH.conforms)) == {Literal(True)}, (
+        "the report graph says the data does not conform, for a warning")
+
+
+def test_a_result_the_shapes_give_no_message_reads_so(tiny_copy):
+    """A SPARQL constraint without ``sh:message`` gets none from pySHACL: the report says
+    "(no message)" rather than an empty line."""
+    _with_shape(tiny_copy, 'sh:targetNode <https://example.org/tiny/id/person/ada-lovelace> ;'
+                           ' sh:severity sh:Warning ;'
+                           ' sh:sparql [ sh:select "SELECT $this WHERE { $this a ?type }" ]')
+    _, report = check(settings_for(tiny_copy, "pyshacl"))
+    assert [r.message for r in report.results] == ["(no message)"]
+
+
+def _store_with(data: list[ox.Quad], elsewhere: list[ox.Quad]) -> ValidationInput:
+    """A store whose data graph holds ``data`` and another graph ``elsewhere``, with
+    the tiny shapes."""
+    store = ox.Store()
+    store.extend(data)
+    store.extend(elsewhere)
+    shapes = ox.NamedNode(f"{TINY}shapes")
+    store.load(path=str(Path(__file__).parents[1] / "fixtures/tiny/shapes/tiny.ttl"),
+               format=ox.RdfFormat.TURTLE, to_graph=shapes)
+    return ValidationInput(store, (f"{TINY}graph/alpha",), f"{TINY}ontology", shapes.value)
+
+
+def _person(number: int, graph: str) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(f"{ADA}-{number}"), ox.NamedNode(str(RDF.type)),
+                   ox.NamedNode("http://schema.org/Person"), ox.NamedNode(graph))
+
+
+@pytest.mark.parametrize("validator", ENGINES)
+def test_only_the_data_graphs_are_validated(validator):
+    """The shapes, the ontology and the graphs the loader writes about the data (its
+    description, the validation report) are not data: a person without a name there
+    is not reported."""
+    from server.domain.validation import validate
+
+    source = _store_with([], [_person(1, f"{TINY}graph/elsewhere")])
+    assert validate(source, validator).results == ()
+    source = _store_with([_person(2, f"{TINY}graph/alpha")], [_person(1, f"{TINY}graph/elsewhere")])
+    assert [r.focus for r in validate(source, validator).results] == [f"{ADA}-2"]
+
+
+def test_the_engine_is_chosen_on_the_data_graphs_count():
+    """``auto`` counts the data graphs' statements only, each once."""
+    half = AUTO_LIMIT // 2 + 1
+    source = _store_with([_person(n, f"{TINY}graph/alpha") for n in range(half)],
+                         [_person(n, f"{TINY}graph/elsewhere") for n in range(AUTO_LIMIT)])
+    assert (source.has_at_least(half), source.has_at_least(half + 1)) == (True, False)
+    assert engine_for("auto", source) is ENGINES["pyshacl"], (
+        f"{half} statements in the data graphs, {AUTO_LIMIT} elsewhere: the native engine was chosen")
+
+
+def test_counting_for_the_engine_stops_at_the_limit():
+    """Choosing the engine must not walk millions of statements: the count stops at the
+    limit it is asked about."""
+
+    class Counted:
+        def __init__(self) -> None:
+            self.read = 0
+
+        def quads_for_pattern(self, *pattern):
+            for number in range(10 * AUTO_LIMIT):
+                self.read += 1
+                yield _person(number, f"{TINY}graph/alpha")
+
+    store = Counted()
+    source = ValidationInput(store, (f"{TINY}graph/alpha",), f"{TINY}ontology", f"{TINY}shapes")
+    assert source.has_at_least(AUTO_LIMIT)
+    assert store.read == AUTO_LIMIT, f"{store.read} statements read to count to {AUTO_LIMIT}"
+
+
 def test_auto_validates_small_data_with_the_reference_engine(tiny_snapshot):
     assert tiny_snapshot.report.engine.startswith("pySHACL ")
     assert engine_for("auto", _input(tiny_snapshot)) is ENGINES["pyshacl"]
