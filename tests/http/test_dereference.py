@@ -7,7 +7,7 @@ import re
 
 import pytest
 from header_tokens import assert_varies_on
-from http_helpers import ADA, BROWSER, RDFLIB, parse_links
+from http_helpers import ADA, BROWSER, RDFLIB, TINY, parse_links
 
 PAGE = "http://localhost/page/person/ada-lovelace"
 DATA = "http://localhost/data/person/ada-lovelace."
@@ -189,6 +189,32 @@ def test_the_full_list_of_incoming_links_lists_what_links_here(client, inverse):
         f"without inverse, Ada's own org:member values: {title!r}, {values}")
     title, _ = listed(f"&inverse={inverse}&lang=fr")
     assert title == "Fonctions occupées", f"in French, inverse={inverse} is titled {title!r}"
+
+
+def test_the_incoming_list_pages_on_past_the_end_of_the_forward_one(tiny_copy):
+    """Sixty more memberships name Ada as their member: the incoming list has two pages
+    while Ada's own ``org:member`` list is empty. Its second page lists the rest, and a
+    page past its end is not found, each judged on the incoming list, not the forward one."""
+    from bs4 import BeautifulSoup
+
+    from server import create_app
+
+    org = "http://www.w3.org/ns/org#"
+    (tiny_copy / "data" / "gamma.ttl").write_text("".join(
+        f"<{TINY}id/role/m{n:02}> a <{org}Membership> ; <{org}member> <{ADA}> ;"
+        f" <{org}organization> <{TINY}id/organization/analytical-society> .\n"
+        for n in range(60)))
+    client = create_app({"data_dir": str(tiny_copy / "data"), "base_iri": TINY,
+                         "ontology_dir": str(tiny_copy / "ontology"),
+                         "shapes_dir": str(tiny_copy / "shapes"), "TESTING": True}).test_client()
+    url = "/page/person/ada-lovelace/values?p=org:member&inverse=1"
+    first, second = (client.get(f"{url}&page={n}") for n in (1, 2))
+    assert (first.status_code, second.status_code) == (200, 200), (
+        f"the incoming list's pages answer {first.status_code} and {second.status_code}")
+    listed = [a["href"] for response in (first, second) for a in
+              BeautifulSoup(response.data, "html.parser").select("ol.values > li > a:not(.mark)")]
+    assert len(listed) == len(set(listed)) == 61, f"the two pages list {len(listed)} links"
+    assert client.get(f"{url}&page=3").status_code == 404
 
 
 def test_two_properties_that_read_the_same_name_their_vocabularies(repo_client):
