@@ -115,6 +115,9 @@ def test_a_violation_is_refused_with_focus_node_path_message_and_file(tiny_copy,
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
     with pytest.raises(DatasetInvalid) as caught:
         load_snapshot(settings_for(tiny_copy, validator))
+    assert str(caught.value) == "the data does not conform to its shapes: 1 violation(s)"
+    assert caught.value.report.engine.startswith(f"{ENGINES[validator].label} "), (
+        f"validated by {caught.value.report.engine}, not by the engine asked for")
     [violation] = caught.value.report.violations
     assert violation.focus == ADA
     assert violation.path == "http://schema.org/name"
@@ -355,7 +358,10 @@ def test_a_syntax_error_is_refused_with_file_and_line(tiny_copy):
         check(settings_for(tiny_copy))
     assert caught.value.path == beta
     assert caught.value.line == 7
-    assert str(caught.value).startswith(f"{beta}:7:")
+    error = caught.value
+    assert str(error) == f"{beta}:7:{error.column}: {error.message}", (
+        f"not file:line:column: message, but {error}")
+    assert error.column and error.message and not error.message.startswith(str(beta))
 
 
 def test_a_rule_that_is_not_a_construct_is_refused(tiny_copy):
@@ -385,5 +391,65 @@ def test_a_missing_default_folder_is_refused_by_name(tiny_copy):
     from dataclasses import replace
 
     settings = replace(settings_for(tiny_copy), shapes_dir=tiny_copy / "no-shapes")
-    with pytest.raises(DataUnreadable, match="the shapes folder does not exist"):
+    with pytest.raises(DataUnreadable) as caught:
         check(settings)
+    # no line or column to give: the path and the reason alone
+    assert str(caught.value) == f"{tiny_copy / 'no-shapes'}: the shapes folder does not exist"
+
+
+def test_check_tells_its_progress_stage_by_stage(tiny_copy):
+    """What ``ldpub validate`` and ``ldpub load`` show as they go: each stage once
+    finished, with its units, and the validation with the engine and its tallies."""
+    alpha = tiny_copy / "data" / "alpha.ttl"
+    alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
+    reports = []
+    staged, report = check(settings_for(tiny_copy), reports.append)
+    finished = {r.stage: r for r in reports if r.finished}
+    assert list(finished) == ["parse", "rules", "provenance", "validation"]
+    parse, validation = finished["parse"], finished["validation"]
+    assert (parse.done, parse.total, parse.unit) == (len(staged.files),) * 2 + ("files",)
+    assert (finished["rules"].unit, finished["provenance"].unit) == ("rule runs", "graphs")
+    assert validation == replace(validation, done=len(staged.store), total=None, unit="quads",
+                                 note="pySHACL", counts={"results": 1, "violations": 1}), (
+        f"the validation stage reads {validation}")
+    assert reports[0].stage == "parse" and not reports[0].finished, "the start is not told"
+
+
+def test_the_log_says_what_was_validated_and_loaded(tiny_copy, caplog):
+    """An operator's record of each load: the engine, the time and the violations; then
+    the statements, graphs and version published."""
+    import logging
+    import re
+    import time
+
+    caplog.set_level(logging.INFO, logger="server.domain.loading")
+    started = time.perf_counter()
+    snapshot = load_snapshot(settings_for(tiny_copy))
+    took = time.perf_counter() - started
+    validated, loaded = (r.getMessage() for r in caplog.records)
+    found = re.fullmatch(r"validated with (pySHACL \S+) in (\d+\.\d) s: 0 violation\(s\)",
+                         validated)
+    assert found and found[1] == snapshot.report.engine, f"the log says {validated!r}"
+    assert 0 <= float(found[2]) <= took + 0.05, f"{found[2]} s logged for a load of {took:.2f} s"
+    assert loaded == (f"loaded {snapshot.stats.quads} quads in {len(snapshot.stats.graphs)}"
+                      f" graphs (version {snapshot.version})")
+
+
+def test_the_load_time_is_a_whole_second_in_utc(tiny_copy):
+    """``Last-Modified`` has whole seconds: a client's ``If-Modified-Since`` with it
+    must compare equal to the load time, not a fraction of a second before it."""
+    from datetime import UTC
+
+    loaded = load_snapshot(settings_for(tiny_copy)).loaded_at
+    assert (loaded.tzinfo, loaded.microsecond) == (UTC, 0), f"loaded at {loaded!r}"
+
+
+def test_a_blank_node_in_violation_is_reported_without_a_file(tiny_copy):
+    """A blank node has no name to look up in the files: its result is reported, with
+    no file, rather than the report failing."""
+    beta = tiny_copy / "data" / "beta.ttl"
+    beta.write_text(beta.read_text() + "\n[] a <http://schema.org/Person> .\n")
+    with pytest.raises(DatasetInvalid) as caught:
+        load_snapshot(settings_for(tiny_copy))
+    [violation] = caught.value.report.violations
+    assert "://" not in violation.focus and violation.sources == (), violation
