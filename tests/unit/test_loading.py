@@ -349,25 +349,122 @@ def _input(snapshot) -> ValidationInput:
                            staged.ontology_graph, staged.shapes_graph)
 
 
-def test_a_syntax_error_is_refused_with_file_and_line(tiny_copy):
+@pytest.mark.parametrize(("line", "column", "reason"), [
+    ('    schema:name "Charles Babbage ;', 35,
+     r"Line jumps are not allowed in string literals, use \n"),
+    ("    schema:name foo:babbage ;", 17, "The prefix foo: has not been declared"),
+])
+def test_a_syntax_error_is_refused_with_file_line_column_and_reason(tiny_copy, line, column,
+                                                                     reason):
+    """``file:line:column: reason``, as compilers write it: the parser's reason without
+    its own "Parser error at line …" preamble (a reason may itself hold ": ")."""
     beta = tiny_copy / "data" / "beta.ttl"
     lines = beta.read_text().splitlines()
-    lines[6] = '    schema:name "Charles Babbage ;'
+    lines[6] = line
     beta.write_text("\n".join(lines) + "\n")
     with pytest.raises(DataUnreadable) as caught:
         check(settings_for(tiny_copy))
-    assert caught.value.path == beta
-    assert caught.value.line == 7
     error = caught.value
-    assert str(error) == f"{beta}:7:{error.column}: {error.message}", (
-        f"not file:line:column: message, but {error}")
-    assert error.column and error.message and not error.message.startswith(str(beta))
+    assert (error.path, error.line, error.column, error.message) == (beta, 7, column, reason)
+    assert str(error) == f"{beta}:7:{column}: {reason}", f"the refusal reads {error}"
 
 
 def test_a_rule_that_is_not_a_construct_is_refused(tiny_copy):
-    (tiny_copy / "data" / "rules" / "20-bad.rq").write_text("SELECT * WHERE { ?s ?p ?o }")
-    with pytest.raises(DataUnreadable, match="must be a SPARQL CONSTRUCT"):
+    rule = tiny_copy / "data" / "rules" / "20-bad.rq"
+    rule.write_text("SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(DataUnreadable) as caught:
         check(settings_for(tiny_copy))
+    assert str(caught.value) == f"{rule}: a rule must be a SPARQL CONSTRUCT query"
+
+
+def test_a_rule_that_does_not_parse_is_refused_with_its_file_and_where(tiny_copy):
+    rule = tiny_copy / "data" / "rules" / "30-bad.rq"
+    rule.write_text("CONSTRUCT { ?s ?p ?o } WHERE { oops")
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    assert caught.value.path == rule
+    assert "1:36" in caught.value.message, f"the refusal does not say where: {caught.value}"
+
+
+def test_a_rule_that_cannot_be_read_is_refused_with_why(tiny_copy):
+    rule = tiny_copy / "data" / "rules" / "30-folder.rq"
+    rule.mkdir()
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    assert str(caught.value) == f"{rule}: Is a directory"
+
+
+def test_the_rules_run_pass_by_pass_until_one_derives_nothing(tiny_copy, monkeypatch):
+    """Every advance is told here (no interval): pass 1 derives two statements, pass 2
+    the one that reads pass 1's, pass 3 nothing, and there it stops."""
+    from server.domain import progress
+
+    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
+    reports = []
+    check(settings_for(tiny_copy), reports.append)
+    runs = [(r.note, r.counts["derived"]) for r in reports
+            if r.stage == "rules" and r.note and not r.finished]
+    rules = ("05-members.rq", "10-knows-is-symmetric.rq", "20-membership-shortcut.rq")
+    derived = (0, 1, 2, 3, 3, 3, 3, 3, 3)  # the tally after each run
+    assert runs == [(f"pass {n}: {rule}", total) for (n, rule), total in zip(
+        ((n, rule) for n in (1, 2, 3) for rule in rules), derived, strict=True)]
+    [done] = [r for r in reports if r.stage == "rules" and r.finished]
+    assert (done.done, done.counts) == (9, {"derived": 3})
+
+
+def test_rules_that_never_settle_stop_after_the_last_pass_with_a_warning(tiny_copy, caplog):
+    """A rule that makes a new resource each pass (a chain growing by one link) would
+    run for ever: the loader stops after ``MAX_RULE_PASSES`` and says so."""
+    import logging
+
+    from server.domain.loading import MAX_RULE_PASSES
+
+    next_ = "https://example.org/tiny/next"
+    (tiny_copy / "data" / "beta.ttl").write_text(
+        (tiny_copy / "data" / "beta.ttl").read_text() + f"\n<{ADA}> <{next_}> <{ADA}-0> .\n")
+    (tiny_copy / "data" / "rules" / "30-chain.rq").write_text(
+        f"CONSTRUCT {{ ?end <{next_}> ?new }} WHERE {{ ?start <{next_}> ?end "
+        f"FILTER NOT EXISTS {{ ?end <{next_}> ?any }} "
+        f'BIND (IRI(CONCAT(STR(?end), "-")) AS ?new) }}')
+    caplog.set_level(logging.WARNING, logger="server.domain.loading")
+    reports = []
+    staged, _ = check(settings_for(tiny_copy), reports.append)
+    [done] = [r for r in reports if r.stage == "rules" and r.finished]
+    assert done.done == 4 * MAX_RULE_PASSES, f"{done.done} rule runs"
+    chain = list(staged.store.quads_for_pattern(None, ox.NamedNode(next_), None,
+                                                ox.NamedNode(f"{TINY}graph/derived")))
+    assert len(chain) == MAX_RULE_PASSES, f"{len(chain)} links derived"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"rules still derived new statements after {MAX_RULE_PASSES} passes"]
+
+
+def test_blank_nodes_of_two_files_stay_apart(tiny_copy, tiny_snapshot):
+    """``_:b`` in one file and ``_:b`` in another are two nodes (RDF 1.1 Concepts §3.4):
+    two unnamed places, one in each file, stay two."""
+    place = "<http://schema.org/Place>"
+    for name in ("gamma", "delta"):
+        (tiny_copy / "data" / f"{name}.ttl").write_text(f"_:b a {place} .\n")
+    snapshot = load_snapshot(settings_for(tiny_copy))
+    found = snapshot.store.oxigraph.quads_for_pattern(None, None, ox.NamedNode(place[1:-1]))
+    assert len({q.subject for q in found}) == 2
+
+
+def test_a_new_release_of_the_publisher_gives_the_data_a_new_version(tiny_copy, monkeypatch):
+    """The pages of a new release differ, so its version (and every ETag) must too."""
+    from importlib import metadata
+
+    from server.domain import loading
+
+    installed = metadata.version("ldpub")
+    before = load_snapshot(settings_for(tiny_copy)).version
+
+    def version(name: str) -> str:
+        if name != "ldpub":
+            raise metadata.PackageNotFoundError(name)
+        return installed + ".post1"
+
+    monkeypatch.setattr(loading.metadata, "version", version)
+    assert load_snapshot(settings_for(tiny_copy)).version != before
 
 
 def test_statements_outside_a_named_graph_are_refused(tiny_copy):
