@@ -319,8 +319,6 @@ def _parse(source: SourceFile, content: bytes) -> tuple[list[ox.Quad], dict[str,
         line, column = error.lineno, error.offset
         message = str(error.msg).split(": ", 1)[-1] if line else str(error)
         raise DataUnreadable(source.path, message, line, column) from None
-    except ValueError as error:
-        raise DataUnreadable(source.path, str(error)) from None
     if graph is not None:
         quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
     else:
@@ -331,7 +329,7 @@ def _parse(source: SourceFile, content: bytes) -> tuple[list[ox.Quad], dict[str,
                 f"{len(default)} statement(s) outside any named graph; every fact must sit "
                 "in the graph of the source that states it",
             )
-    return quads, dict(getattr(parser, "prefixes", {}) or {})
+    return quads, dict(parser.prefixes)
 
 
 def _rules(folder: Path) -> list[tuple[Path, str]]:

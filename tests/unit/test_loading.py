@@ -468,11 +468,13 @@ def test_a_new_release_of_the_publisher_gives_the_data_a_new_version(tiny_copy, 
 
 
 def test_statements_outside_a_named_graph_are_refused(tiny_copy):
-    (tiny_copy / "data" / "gamma.trig").write_text(
-        f'<{ADA}> <http://schema.org/name> "Ada" .\n'
-    )
-    with pytest.raises(DataUnreadable, match="outside any named graph"):
+    gamma = tiny_copy / "data" / "gamma.trig"
+    gamma.write_text(f'<{ADA}> <http://schema.org/name> "Ada" .\n'
+                     f'<{TINY}graph/gamma> {{ <{ADA}> <http://schema.org/name> "Ada" . }}\n')
+    with pytest.raises(DataUnreadable) as caught:
         check(settings_for(tiny_copy))
+    assert str(caught.value) == (f"{gamma}: 1 statement(s) outside any named graph; every fact"
+                                 " must sit in the graph of the source that states it")
 
 
 def test_trig_files_keep_their_own_graphs(tiny_copy):
@@ -483,15 +485,14 @@ def test_trig_files_keep_their_own_graphs(tiny_copy):
     assert f"{TINY}graph/gamma" in snapshot.store.graphs()
 
 
-def test_a_missing_default_folder_is_refused_by_name(tiny_copy):
+@pytest.mark.parametrize("role", ["data", "ontology", "shapes"])
+def test_a_missing_default_folder_is_refused_by_name(tiny_copy, role):
     """Given folders are checked by Settings; a default one may still be missing."""
-    from dataclasses import replace
-
-    settings = replace(settings_for(tiny_copy), shapes_dir=tiny_copy / "no-shapes")
+    settings = replace(settings_for(tiny_copy), **{f"{role}_dir": tiny_copy / "missing"})
     with pytest.raises(DataUnreadable) as caught:
         check(settings)
     # no line or column to give: the path and the reason alone
-    assert str(caught.value) == f"{tiny_copy / 'no-shapes'}: the shapes folder does not exist"
+    assert str(caught.value) == f"{tiny_copy / 'missing'}: the {role} folder does not exist"
 
 
 def test_check_tells_its_progress_stage_by_stage(tiny_copy):
