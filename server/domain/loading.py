@@ -159,7 +159,7 @@ def _stage(settings: Settings, progress: Progress | None = None
     store = ox.Store()
     vocabularies: list[ox.Quad] = []  # the ontology and shapes, added after the rules
     declared: dict[str, str] = {}
-    file_prefixes: dict[str, dict[str, str]] = {}  # a data file's own, by its graph
+    file_prefixes: dict[str, dict[str, str]] = {}  # a data file's own, by the graph it fills
     # the publisher's own version too: a new release renders differently, so old
     # validators (ETags) must not match its pages
     digest = hashlib.sha256(f"{base}\0{_publisher_version()}".encode())
@@ -171,7 +171,8 @@ def _stage(settings: Settings, progress: Progress | None = None
             quads, prefixes = _parse(source, content)
             if source.role == "data":
                 store.extend(quads)
-                file_prefixes[source.graph or ""] = prefixes
+                if source.graph:
+                    file_prefixes[source.graph] = prefixes
             else:
                 vocabularies.extend(quads)
             declared.update(prefixes)

@@ -412,6 +412,19 @@ def test_the_rules_run_pass_by_pass_until_one_derives_nothing(tiny_copy, monkeyp
     assert (done.done, done.counts) == (9, {"derived": 3})
 
 
+def test_the_parse_names_each_file_as_it_reads_it(tiny_copy, monkeypatch):
+    from server.domain import progress
+
+    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
+    reports = []
+    staged, _ = check(settings_for(tiny_copy), reports.append)
+    read = [(r.done, r.note, r.counts["statements"]) for r in reports
+            if r.stage == "parse" and r.note]
+    sizes = [len(list(ox.parse(path=f.path))) for f in staged.files]  # statements a file
+    assert read == [(n + 1, f.path.name, sum(sizes[:n + 1]))
+                    for n, f in enumerate(staged.files)], read
+
+
 def test_rules_that_never_settle_stop_after_the_last_pass_with_a_warning(tiny_copy, caplog):
     """A rule that makes a new resource each pass (a chain growing by one link) would
     run for ever: the loader stops after ``MAX_RULE_PASSES`` and says so."""
