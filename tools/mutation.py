@@ -11,18 +11,29 @@ prints killed / survived / timeout / not checked per module, and every survivor 
     python tools/mutation.py negotiation http --minutes 10
     python tools/mutation.py --report             # only the table, from the last runs
 
+A function that hundreds of tests reach (a route handler, the SPARQL protocol's
+parameters) makes each of its mutants run behind all of them. ``--against`` runs a
+module's mutants that mutmut has not run yet one by one, each in its own ``pytest -x``
+against the given tests only, and records the outcome in ``mutants/by-hand.json``, which
+the report counts with mutmut's:
+
+    python tools/mutation.py dereferencing --against tests/http/test_dereference.py \
+        --only '*x_page__*' --minutes 30
+
 Exit status: 0 when every survivor is a listed equivalent, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections import Counter
 from fnmatch import fnmatch
 from pathlib import Path
@@ -30,6 +41,8 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 EQUIVALENTS = REPOSITORY / "docs" / "mutation-testing.md"
 MUTMUT = [sys.executable, "-m", "mutmut"]
+BY_HAND = REPOSITORY / "mutants" / "by-hand.json"
+MUTANT_TIMEOUT = 300  # seconds for one mutant's run against the chosen tests
 
 # A module of the contract -> the mutants that stand for it (mutmut names: module, then
 # ``x_`` and the function). The tests they run against are ``[tool.mutmut]``'s selection.
@@ -61,11 +74,51 @@ def run(names: list[str], seconds: float, children: int) -> None:
 
 
 def results() -> dict[str, str]:
-    """Every mutant's status, by name, as mutmut recorded it."""
+    """Every mutant's status, by name, as mutmut recorded it or, for those it has not
+    run, as a run ``--against`` chosen tests did."""
     out = subprocess.run([*MUTMUT, "results", "--all", "true"], cwd=REPOSITORY,
                          capture_output=True, text=True, check=True).stdout
     found = (line.strip().rsplit(": ", 1) for line in out.splitlines() if ": " in line)
-    return {name: status for name, status in found}
+    statuses = {name: status for name, status in found}
+    for name, status in by_hand().items():
+        if statuses.get(name) == "not checked":
+            statuses[name] = status
+    return statuses
+
+
+def by_hand() -> dict[str, str]:
+    return json.loads(BY_HAND.read_text()) if BY_HAND.is_file() else {}
+
+
+def pytest_run(name: str, tests: list[str]) -> str:
+    """``name``'s outcome against ``tests``: killed at the first failure, survived
+    when all pass, timeout past ``MUTANT_TIMEOUT``."""
+    options = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["mutmut"]
+    command = ["nice", "-n", "10", sys.executable, "-m", "pytest", "-x", "-q",
+               *options.get("pytest_add_cli_args", []), *tests]
+    try:
+        code = subprocess.run(command, cwd=REPOSITORY / "mutants", timeout=MUTANT_TIMEOUT,
+                              env={**os.environ, "MUTANT_UNDER_TEST": name},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              check=False).returncode
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    # pytest: 0 all passed, 1 a test failed, 3 an internal error (a kill, as for mutmut)
+    return {0: "survived", 1: "killed", 3: "killed"}.get(code, f"pytest exit {code}")
+
+
+def run_against(names: list[str], tests: list[str], seconds: float) -> None:
+    """Each of ``names`` in its own ``pytest -x`` against ``tests``, recorded as it goes."""
+    if pytest_run("none", tests) != "survived":
+        sys.exit(f"the tests fail on the unchanged code: {' '.join(tests)}")
+    deadline, recorded = time.monotonic() + seconds, by_hand()
+    for name in names:
+        if time.monotonic() > deadline:
+            print(f"time budget spent; {len(names) - names.index(name)} left", file=sys.stderr)
+            break
+        recorded[name] = pytest_run(name, tests)
+        BY_HAND.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+        print(f"{recorded[name]:>9}  {name}", flush=True)
 
 
 def equivalents() -> set[str]:
@@ -100,7 +153,7 @@ def report(modules: list[str]) -> int:
     print("score: killed or timed out, over all mutants run but the listed equivalents")
     for name in unexplained:
         diff = subprocess.run([*MUTMUT, "show", name], cwd=REPOSITORY, capture_output=True,
-                              text=True).stdout
+                              text=True, check=False).stdout
         print(f"\nSURVIVED {name}")
         print("\n".join(line for line in diff.splitlines() if line[:2] in ("- ", "+ ")))
     return 1 if unexplained else 0
@@ -113,12 +166,21 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=40, help="time budget for all runs")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--report", action="store_true", help="only print the last results")
+    parser.add_argument("--against", nargs="+", metavar="test",
+                        help="run the mutants mutmut has not run one by one against these tests")
+    parser.add_argument("--only", default="*", metavar="glob",
+                        help="with --against, the mutants whose name matches")
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
     unknown = set(modules) - set(MODULES)
     if unknown:
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
-    if not args.report:
+    if args.against:
+        known = results()
+        names = sorted(n for n, status in known.items() if status == "not checked"
+                       and module_of(n, modules) and fnmatch(n, args.only))
+        run_against(names, args.against, 60 * args.minutes)
+    elif not args.report:
         deadline = time.monotonic() + 60 * args.minutes
         known = results() if Path(REPOSITORY / "mutants").is_dir() else {}
         for module in modules:
