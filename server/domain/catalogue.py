@@ -23,6 +23,7 @@ from server.domain.describe import label_quads, scope
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
+from server.domain.paging import page_count
 from server.memo import Memo
 from server.store import queries
 
@@ -105,7 +106,7 @@ class Listing:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def catalogue(snapshot: Snapshot, base: str) -> Catalogue:

@@ -25,6 +25,7 @@ from server.domain import formats, iris, triple_terms
 from server.domain.labels import LABEL_PREDICATES, Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
+from server.domain.paging import page_count
 from server.memo import Memo
 from server.problems import ResourceNotFound
 from server.store import queries
@@ -132,7 +133,7 @@ class ValuesPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def scope(snapshot: Snapshot) -> tuple[str, int]:
@@ -311,7 +312,7 @@ def _values_page(snapshot: Snapshot, iri: str, predicate: str, *, inverse: bool,
     rows = _ROWS.get(scope(snapshot), (iri, predicate, inverse),
                      lambda: _value_rows(snapshot, iri, predicate, inverse))
     total = len(rows)
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     if page > pages:
         raise ResourceNotFound(f"page {page} is past the last page ({pages})")
     chosen = rows[(page - 1) * per_page: page * per_page]

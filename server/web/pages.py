@@ -17,6 +17,7 @@ from server.domain.catalogue import Catalogue, Entry, Hit, Listing
 from server.domain.describe import Description, Sources, ValuesPage
 from server.domain.examples import ExampleQuery
 from server.domain.labels import Label, Labels
+from server.domain.paging import page_count
 from server.domain.reifiers import Citations
 from server.store import Stats
 from server.web.footnotes import cited_marks
@@ -200,7 +201,7 @@ def search_page(found: Catalogue, hits: Sequence[Hit], query: str, page: int, pe
     return SearchPage(
         lang=lang, query=query,
         items=tuple(item(found, h.entry, lang, base, h.matched) for h in chosen),
-        total=len(hits), page=page, pages=max(1, -(-len(hits) // per_page)),
+        total=len(hits), page=page, pages=page_count(len(hits), per_page),
     )
 
 

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, RDFS
 from server.domain import changes
 from server.domain.describe import scope
 from server.domain.formats import JSONLD, TURTLE
+from server.domain.paging import page_count
 from server.domain.release_description import release_iri
 from server.memo import Memo
 from server.problems import BadRequest, ResourceNotFound
@@ -41,7 +42,7 @@ def feed(ext: str | None = None) -> Response:
                     name=ext or request.args.get("format"))
     found = _CHANGES.get(scope(snapshot), "changes",
                          lambda: changes.changes(releases(snapshot)))
-    pages = max(1, -(-len(found) // PER_PAGE))
+    pages = page_count(len(found), PER_PAGE)
     url = urls.absolute("changes.feed")
     number = request.args.get("page")
     if number is None:

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, request
 
 from server.domain import catalogue
 from server.domain.formats import HTML, JSON, Format
+from server.domain.paging import page_count
 from server.problems import BadRequest, ResourceNotFound
 from server.runtime.publisher import publisher
 from server.web import urls
@@ -109,7 +110,7 @@ def browse_kind(kind: str) -> Response:
 
 
 def _check_page(total: int, number: int) -> None:
-    pages = max(1, -(-total // BROWSE_PER_PAGE))
+    pages = page_count(total, BROWSE_PER_PAGE)
     if number > pages:
         raise ResourceNotFound(f"page {number} is past the last page ({pages})")
 
