@@ -514,7 +514,7 @@ def test_check_tells_its_progress_stage_by_stage(tiny_copy):
     alpha = tiny_copy / "data" / "alpha.ttl"
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
     reports = []
-    staged, report = check(settings_for(tiny_copy), reports.append)
+    staged, _ = check(settings_for(tiny_copy), reports.append)
     finished = {r.stage: r for r in reports if r.finished}
     assert list(finished) == ["parse", "rules", "provenance", "validation"]
     parse, validation = finished["parse"], finished["validation"]
