@@ -39,15 +39,15 @@ from server.store import Stats, Store
 from server.store.embedded import EmbeddedStore, merge_default_graph
 
 __all__ = [
-    "SourceFile",
-    "Snapshot",
-    "Staged",
     "DataUnreadable",
     "DatasetInvalid",
-    "stage",
-    "citation_coverage",
+    "Snapshot",
+    "SourceFile",
+    "Staged",
     "check",
+    "citation_coverage",
     "load_snapshot",
+    "stage",
 ]
 
 log = logging.getLogger(__name__)

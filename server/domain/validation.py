@@ -23,13 +23,13 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 __all__ = [
-    "ValidationInput",
-    "ValidationResult",
-    "ValidationReport",
-    "ShapesUnusable",
+    "AUTO_LIMIT",
     "ENGINES",
     "VALIDATORS",
-    "AUTO_LIMIT",
+    "ShapesUnusable",
+    "ValidationInput",
+    "ValidationReport",
+    "ValidationResult",
     "engine_for",
     "validate",
 ]

@@ -22,8 +22,15 @@ from server.runtime.publisher import publisher
 from server.web import urls
 from server.web.cache import REPLAYABLE
 
-__all__ = ["representation", "request_etag", "see_other", "link_header", "replayable", "enable_compression",
-           "ignore_unusable_ranges"]
+__all__ = [
+    "enable_compression",
+    "ignore_unusable_ranges",
+    "link_header",
+    "replayable",
+    "representation",
+    "request_etag",
+    "see_other",
+]
 
 
 def etag_for(*parts: str) -> str:

@@ -15,8 +15,16 @@ from server.domain.iris import parse_graph_iri, to_local
 from server.runtime.publisher import publisher
 from server.settings import NO_ENDPOINT
 
-__all__ = ["public_base", "absolute", "local_href", "graph_href", "sparql_endpoint",
-           "search_href", "sparql_href", "sparql_is_here"]
+__all__ = [
+    "absolute",
+    "graph_href",
+    "local_href",
+    "public_base",
+    "search_href",
+    "sparql_endpoint",
+    "sparql_href",
+    "sparql_is_here",
+]
 
 
 def public_base() -> str:
