@@ -13,9 +13,9 @@ prints killed / survived / timeout / not checked per module, and every survivor 
 
 A function that hundreds of tests reach (a route handler, the SPARQL protocol's
 parameters) makes each of its mutants run behind all of them. ``--against`` runs a
-module's mutants that mutmut has not run yet one by one, each in its own ``pytest -x``
-against the given tests only, and records the outcome in ``mutants/by-hand.json``, which
-the report counts with mutmut's:
+module's mutants that mutmut has not run yet (and the survivors of earlier such runs) one
+by one, each in its own ``pytest -x`` against the given tests only, and records the
+outcome in ``mutants/by-hand.json``, which the report counts with mutmut's:
 
     python tools/mutation.py dereferencing --against tests/http/test_dereference.py \
         --only '*x_page__*' --minutes 30
@@ -76,14 +76,18 @@ def run(names: list[str], seconds: float, children: int) -> None:
 def results() -> dict[str, str]:
     """Every mutant's status, by name, as mutmut recorded it or, for those it has not
     run, as a run ``--against`` chosen tests did."""
-    out = subprocess.run([*MUTMUT, "results", "--all", "true"], cwd=REPOSITORY,
-                         capture_output=True, text=True, check=True).stdout
-    found = (line.strip().rsplit(": ", 1) for line in out.splitlines() if ": " in line)
-    statuses = {name: status for name, status in found}
+    statuses = mutmut_results()
     for name, status in by_hand().items():
         if statuses.get(name) == "not checked":
             statuses[name] = status
     return statuses
+
+
+def mutmut_results() -> dict[str, str]:
+    out = subprocess.run([*MUTMUT, "results", "--all", "true"], cwd=REPOSITORY,
+                         capture_output=True, text=True, check=True).stdout
+    found = (line.strip().rsplit(": ", 1) for line in out.splitlines() if ": " in line)
+    return {name: status for name, status in found}
 
 
 def by_hand() -> dict[str, str]:
@@ -176,8 +180,10 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
     if args.against:
-        known = results()
-        names = sorted(n for n, status in known.items() if status == "not checked"
+        # not run by mutmut, and not yet by hand or survivors of it (tests may have come)
+        earlier = by_hand()
+        names = sorted(n for n, status in mutmut_results().items() if status == "not checked"
+                       and earlier.get(n, "survived") == "survived"
                        and module_of(n, modules) and fnmatch(n, args.only))
         run_against(names, args.against, 60 * args.minutes)
     elif not args.report:
