@@ -53,7 +53,13 @@ _Term = URIRef | Literal | Variable | BNode
 
 
 class RuleUnusable(Exception):
-    """A rule whose text rdflib cannot parse into a CONSTRUCT."""
+    """A rule whose text rdflib cannot parse into a CONSTRUCT: oxigraph, which runs the
+    rules, reads more of SPARQL (``LATERAL``, SPARQL 1.2) than rdflib, which explains
+    their results."""
+
+    def __init__(self, path: Path, message: str):
+        self.path, self.message = path, message
+        super().__init__(f"{path}: {message}")
 
 
 @dataclass(frozen=True)
@@ -130,9 +136,9 @@ def parse_rule(path: Path, text: str) -> RuleBody:
     try:
         algebra = prepareQuery(text).algebra
     except (ParseBaseException, ValueError, TypeError) as error:
-        raise RuleUnusable(f"{path}: {error}") from None
+        raise RuleUnusable(path, str(error)) from None
     if algebra.name != "ConstructQuery":
-        raise RuleUnusable(f"{path}: a rule must be a SPARQL CONSTRUCT query")
+        raise RuleUnusable(path, "a rule must be a SPARQL CONSTRUCT query")
     fresh = (Variable(f"_step{n}") for n in itertools.count())
     alternatives = tuple(_alternatives(algebra.p, None, fresh))
     return RuleBody(path.stem, text, tuple(tuple(t) for t in algebra.template), alternatives)

@@ -159,7 +159,7 @@ def _stage(settings: Settings, progress: Progress | None = None
     store = ox.Store()
     vocabularies: list[ox.Quad] = []  # the ontology and shapes, added after the rules
     declared: dict[str, str] = {}
-    file_prefixes: dict[str, dict[str, str]] = {}  # a data file's own, by the graph it fills
+    file_prefixes: dict[str, dict[str, str]] = {}  # the data files' own, by the graphs they fill
     # the publisher's own version too: a new release renders differently, so old
     # validators (ETags) must not match its pages
     digest = hashlib.sha256(f"{base}\0{_publisher_version()}".encode())
@@ -169,15 +169,15 @@ def _stage(settings: Settings, progress: Progress | None = None
             content = _read(source.path)
             digest.update(source.path.name.encode() + b"\0" + content + b"\0")
             quads, prefixes = _parse(source, content)
+            filled = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
             if source.role == "data":
                 store.extend(quads)
-                if source.graph:
-                    file_prefixes[source.graph] = prefixes
+                for graph in filled:  # a TriG file's too: its articles' citations use them
+                    file_prefixes.setdefault(graph, {}).update(prefixes)
             else:
                 vocabularies.extend(quads)
             declared.update(prefixes)
-            for graph in {q.graph_name.value for q in quads
-                          if isinstance(q.graph_name, ox.NamedNode)}:
+            for graph in filled:
                 graph_files.setdefault(graph, []).append(str(source.path))
             parsing.advance(note=source.path.name, statements=len(quads))
     data_graphs = tuple(sorted(
@@ -191,7 +191,7 @@ def _stage(settings: Settings, progress: Progress | None = None
     try:
         bodies = [parse_rule(path, text) for path, text in rules]
     except RuleUnusable as error:
-        raise DataUnreadable(settings.data_dir / "rules", str(error)) from None
+        raise DataUnreadable(error.path, error.message) from None
     sources = article_sources(settings.data_dir)
     with Stage(progress, "provenance", len(sources) + 1, "graphs") as minting:
         justifications = justify(store, bodies, ox.NamedNode(derived_graph))

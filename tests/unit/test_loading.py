@@ -564,3 +564,90 @@ def test_a_blank_node_in_violation_is_reported_without_a_file(tiny_copy):
         load_snapshot(settings_for(tiny_copy))
     [violation] = caught.value.report.violations
     assert "://" not in violation.focus and violation.sources == (), violation
+
+
+def test_a_rule_only_oxigraph_reads_is_refused_with_its_file(tiny_copy):
+    """Oxigraph runs the rules, rdflib explains what they derive: a rule rdflib cannot
+    read (``LATERAL``) is refused by its own file, not by the rules folder."""
+    rule = tiny_copy / "data" / "rules" / "30-lateral.rq"
+    rule.write_text(f"CONSTRUCT {{ ?a <{KNOWS}> ?b }} WHERE {{ ?b <{KNOWS}> ?a . "
+                    f"LATERAL {{ ?a <{KNOWS}> ?c }} }}")
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    error = caught.value
+    assert (error.path, str(error)) == (rule, f"{rule}: {error.message}"), str(error)
+    assert "LATERAL" in error.message and str(rule) not in error.message, error.message
+
+
+def test_an_article_written_in_trig_has_its_prefixes_for_its_citations(tiny_copy, tiny_snapshot):
+    """The citations of an article are written with its data file's prefixes
+    (``person:ada-lovelace``), whether the file is Turtle or TriG."""
+    turtle = tiny_copy / "data" / "alpha.ttl"
+    lines = turtle.read_text().splitlines()
+    turtle.unlink()
+    (tiny_copy / "data" / "alpha.trig").write_text("\n".join(
+        [line for line in lines if line.startswith("@prefix")]
+        + [f"<{TINY}graph/alpha> {{"] + [line for line in lines if not line.startswith("@prefix")]
+        + ["}"]) + "\n")
+    snapshot = load_snapshot(settings_for(tiny_copy))
+    alpha = ox.NamedNode(f"{TINY}graph/alpha")
+    assert (len(list(snapshot.store.oxigraph.quads_for_pattern(None, None, None, alpha)))
+            == len(list(tiny_snapshot.store.oxigraph.quads_for_pattern(None, None, None, alpha))))
+
+
+def test_an_article_without_a_data_file_is_refused_by_its_sentence_table(tiny_copy):
+    sources = tiny_copy / "data" / "sources"
+    for suffix in (".txt", ".sentences.tsv"):
+        (sources / f"gamma{suffix}").write_bytes((sources / f"alpha{suffix}").read_bytes())
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    assert str(caught.value) == (f"{sources / 'gamma.sentences.tsv'}: no data file states the"
+                                 f" facts of this article (<{TINY}graph/gamma>)")
+
+
+def test_a_citation_that_cannot_be_read_is_refused_with_file_and_line(tiny_copy):
+    table = tiny_copy / "data" / "sources" / "alpha.citations.tsv"
+    lines = table.read_text().splitlines()
+    lines[2] = lines[2].replace("organization:analytical-society", "nope:society")
+    table.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    error = caught.value
+    assert (error.path, error.line) == (table, 3)
+    assert str(error) == f"{table}:3: {error.message}" and "nope:" in error.message
+
+
+def test_a_rule_label_that_cannot_be_read_is_refused_with_file_and_line(tiny_copy):
+    labels = tiny_copy / "data" / "rules" / "labels.tsv"
+    labels.write_text(labels.read_text() + "99-none\tNo rule\tPas de règle\n")
+    with pytest.raises(DataUnreadable) as caught:
+        check(settings_for(tiny_copy))
+    assert str(caught.value) == f"{labels}:5: no rule 99-none.rq in {labels.parent}"
+
+
+def test_the_provenance_stage_names_each_article_then_the_derived_graph(tiny_copy, monkeypatch):
+    from server.domain import progress
+
+    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
+    reports = []
+    check(settings_for(tiny_copy), reports.append)
+    minted = [(r.note, r.done, r.total) for r in reports if r.stage == "provenance" and r.note]
+    assert minted == [("alpha", 1, 2), ("derived", 2, 2)], minted
+    # the statements minted: the article's provenance, then the rules' explanations
+    tallies = [r.counts.get("statements", 0) for r in reports
+               if r.stage == "provenance" and r.note]
+    assert 0 < tallies[0] < tallies[1], f"statements minted, as told: {tallies}"
+
+
+def test_each_reifier_of_the_derived_graph_explains_a_derived_fact(tiny_snapshot):
+    """A stated fact is never explained as derived: the derived graph's reifiers
+    (``rdf:Statement``) are exactly its facts, one each."""
+    derived = ox.NamedNode(f"{TINY}graph/derived")
+    quads = list(tiny_snapshot.store.oxigraph.quads_for_pattern(None, None, None, derived))
+    reified = [tuple(next(q.object for q in quads if q.subject == node and q.predicate == part)
+                     for part in (ox.NamedNode(str(RDF.subject)), ox.NamedNode(str(RDF.predicate)),
+                                  ox.NamedNode(str(RDF.object))))
+               for node in {q.subject for q in quads if q.object == ox.NamedNode(str(RDF.Statement))}]
+    facts = [(q.subject, q.predicate, q.object) for q in quads
+             if not q.subject.value.startswith(derived.value)]
+    assert sorted(map(str, reified)) == sorted(map(str, facts)) and len(facts) == 3
