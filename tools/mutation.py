@@ -180,10 +180,10 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
     if args.against:
-        # not run by mutmut, and not yet by hand or survivors of it (tests may have come)
+        # not run by mutmut, nor killed by hand yet (tests may have come since)
         earlier = by_hand()
         names = sorted(n for n, status in mutmut_results().items() if status == "not checked"
-                       and earlier.get(n, "survived") == "survived"
+                       and earlier.get(n) not in ("killed", "timeout")
                        and module_of(n, modules) and fnmatch(n, args.only))
         run_against(names, args.against, 60 * args.minutes)
     elif not args.report:
