@@ -242,6 +242,22 @@ def test_a_shape_may_pick_its_targets_with_a_sparql_query(tiny_copy, validator):
 
 
 @pytest.mark.parametrize("validator", ENGINES)
+def test_the_shapes_see_the_ontology_class_hierarchy(tiny_copy, validator):
+    """A shape that asks for a class is met by an instance of a subclass the ontology
+    declares (SHACL §4.1.3: ``rdf:type/rdfs:subClassOf*``); the class hierarchy lives in
+    the ontology, not in the data."""
+    with (tiny_copy / "ontology" / "tiny.ttl").open("a") as ontology:
+        ontology.write("tiny:Mathematician rdfs:subClassOf <http://schema.org/Person> .\n")
+    beta = tiny_copy / "data" / "beta.ttl"
+    beta.write_text(beta.read_text() + f"\n<{TINY}id/person/grace> a <{TINY}ontology#Mathematician>"
+                    ' ; <http://schema.org/name> "Grace" .\n')
+    _with_shape(tiny_copy, f"sh:targetClass <{TINY}ontology#Mathematician> ;"
+                           ' sh:class schema:Person ; sh:message "Not a person."')
+    _, report = check(settings_for(tiny_copy, validator))
+    assert report.results == (), [r.line() for r in report.results]
+
+
+@pytest.mark.parametrize("validator", ENGINES)
 def test_data_with_warnings_only_conforms_in_the_published_report_too(tiny_copy, validator):
     """A warning does not refuse the data, and the report graph published with it
     (``/validation``, the release's report file) says ``sh:conforms true`` as well."""
