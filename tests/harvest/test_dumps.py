@@ -117,3 +117,38 @@ def test_turtle_and_trig_dumps_use_the_datasets_prefixes(client, tiny_snapshot, 
     text = gzip.decompress(get(client, f"/dumps/dataset.{fmt.name}.gz").body).decode()
     assert f"@prefix person: <{tiny_snapshot.prefixes['person']}>" in text
     assert "person:ada-lovelace" in text
+
+
+def test_every_dump_is_made_at_once_telling_its_progress_and_known_after(tiny_snapshot, tmp_path,
+                                                                          monkeypatch):
+    """What ``ldpub load`` (on disk) and ``ldpub release`` do: every format written in
+    one stage, "dumps", each named as it is written; a release then finds each by its
+    format (``known``) under the name its links use, each with the dataset's prefixes."""
+    from server.domain import progress
+    from server.domain.dumps import DUMP_NAME, DumpCache
+
+    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
+    cache, version = DumpCache(tmp_path), tiny_snapshot.version
+    assert [cache.known(version, fmt) for fmt in DUMP_FORMATS] == [None] * len(DUMP_FORMATS)
+    reports = []
+    made = cache.produce_all(tiny_snapshot.store, version, tiny_snapshot.prefixes, reports.append)
+    told = [(r.stage, r.note, r.done, r.total, r.unit) for r in reports if r.note]
+    assert told == [("dumps", dump.file_name, n, len(DUMP_FORMATS), "dumps")
+                    for n, dump in enumerate(made, 1)], told
+    assert reports[-1].finished and reports[-1].counts == {"bytes": sum(d.size for d in made)}
+    assert [cache.known(version, fmt) for fmt in DUMP_FORMATS] == made
+    assert {(dump.name, dump.format) for dump in made} == {(DUMP_NAME, f.name) for f in DUMP_FORMATS}
+    turtle = gzip.decompress(next(d for d in made if d.format == "ttl").path.read_bytes())
+    assert b"@prefix person: <https://example.org/tiny/id/person/> ." in turtle
+
+
+def test_the_default_graph_export_adds_the_merge_of_the_graphs(tiny_snapshot):
+    """What a remote engine loads to serve the default graph as a set: the named graphs
+    as they are, and each triple of theirs once in the default graph."""
+    from server.domain.dumps import with_default_graph
+
+    quads = list(with_default_graph(tiny_snapshot.store))
+    merged = [q for q in quads if q.graph_name == ox.DefaultGraph()]
+    named = set(tiny_snapshot.store.quads())
+    assert set(quads) - set(merged) == named and len(quads) == len(merged) + len(named)
+    assert sorted(map(str, (q.triple for q in merged))) == sorted({str(q.triple) for q in named})
