@@ -164,6 +164,19 @@ def test_pages_are_accessible(repo_client):
     assert not soup.select("img:not([alt])")
 
 
+def test_the_signing_graph_speaks_the_readers_language(repo_client):
+    """The picture of who signed an agreement is drawn in the page's language: its title,
+    legend and words, and the names it shows."""
+    for lang, title, signed in (("fr", "Qui a signé", "a signé"), ("en", "Who signed", "signed")):
+        figure = page(repo_client, "/page/agreement/convention-2018-11-29", lang).select_one(
+            "figure.signing")
+        assert figure.select_one(".picture-title").get_text().startswith(title), lang
+        legend = [item.get_text(strip=True) for item in figure.select(".legend-lines li")]
+        assert legend[0] == signed, f"{lang} legend: {legend}"
+        shown = {text.get("lang") for text in figure.select("svg text[lang]")}
+        assert lang in shown, f"the {lang} page's picture names things in {shown}"
+
+
 def test_dates_are_written_for_the_reader_and_kept_for_machines(repo_client):
     soup = page(repo_client, "/page/agreement/convention-2018-11-29", "fr")
     times = {t["datetime"]: t.get_text() for t in soup.select("time")}
