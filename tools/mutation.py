@@ -13,9 +13,9 @@ prints killed / survived / timeout / not checked per module, and every survivor 
 
 A function that hundreds of tests reach (a route handler, the SPARQL protocol's
 parameters) makes each of its mutants run behind all of them. ``--against`` runs a
-module's mutants that mutmut has not run yet (and the survivors of earlier such runs) one
-by one, each in its own ``pytest -x`` against the given tests only, and records the
-outcome in ``mutants/by-hand.json``, which the report counts with mutmut's:
+module's mutants that mutmut has not run yet, and its survivors (tests may have come
+since), one by one, each in its own ``pytest -x`` against the given tests only, and
+records the outcome in ``mutants/by-hand.json``, which the report counts with mutmut's:
 
     python tools/mutation.py dereferencing --against tests/http/test_dereference.py \
         --only '*x_page__*' --minutes 30
@@ -78,7 +78,9 @@ def results() -> dict[str, str]:
     run, as a run ``--against`` chosen tests did."""
     statuses = mutmut_results()
     for name, status in by_hand().items():
-        if statuses.get(name) == "not checked":
+        # a mutant mutmut has not run, or one it saw survive before tests came to kill it
+        if statuses.get(name) == "not checked" or (
+                statuses.get(name) == "survived" and status in ("killed", "timeout")):
             statuses[name] = status
     return statuses
 
@@ -180,9 +182,10 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
     if args.against:
-        # not run by mutmut, nor killed by hand yet (tests may have come since)
+        # not run by mutmut or survivors of it, not killed by hand yet (tests may have come)
         earlier = by_hand()
-        names = sorted(n for n, status in mutmut_results().items() if status == "not checked"
+        names = sorted(n for n, status in mutmut_results().items()
+                       if status in ("not checked", "survived")
                        and earlier.get(n) not in ("killed", "timeout")
                        and module_of(n, modules) and fnmatch(n, args.only))
         run_against(names, args.against, 60 * args.minutes)

@@ -92,13 +92,15 @@ def test_the_version_follows_the_content(tiny_copy, tiny_snapshot):
 
 def test_texts_and_tables_beside_the_data_are_not_read_as_rdf(tiny_copy, tiny_snapshot):
     """The data folder also holds the articles' texts and the reviewed identifier list (a
-    text without a sentence table is not an article's yet: nothing is minted from it)."""
+    text without a sentence table is not an article's yet: nothing is minted from it), and
+    may hold a JSON-LD context: only Turtle, TriG, N-Triples and N-Quads files are data."""
     data = tiny_copy / "data"
     for folder, name, text in (("sources", "beta.txt", "Ada « knows » Babbage.\n"),
                                ("reviewed", "external-ids.tsv", "entity_label\tnote\nAda\t@x\n")):
         (data / folder).mkdir(exist_ok=True)
         (data / folder / name).write_text(text, encoding="utf-8")
     (data / "notes.txt").write_text("not turtle {", encoding="utf-8")
+    (data / "context.jsonld").write_text('{"@context": {"name": "http://schema.org/name"}}')
     snapshot = load_snapshot(settings_for(tiny_copy))
     assert snapshot.store.graphs() == tiny_snapshot.store.graphs()
     assert snapshot.stats.quads == tiny_snapshot.stats.quads
@@ -655,11 +657,12 @@ def test_the_provenance_stage_names_each_article_then_the_derived_graph(tiny_cop
     assert 0 < tallies[0] < tallies[1], f"statements minted, as told: {tallies}"
 
 
-def test_each_reifier_of_the_derived_graph_explains_a_derived_fact(tiny_snapshot):
+def test_each_reifier_of_the_derived_graph_explains_a_derived_fact(tiny_copy):
     """A stated fact is never explained as derived: the derived graph's reifiers
     (``rdf:Statement``) are exactly its facts, one each."""
+    staged, _ = check(settings_for(tiny_copy))
     derived = ox.NamedNode(f"{TINY}graph/derived")
-    quads = list(tiny_snapshot.store.oxigraph.quads_for_pattern(None, None, None, derived))
+    quads = list(staged.store.quads_for_pattern(None, None, None, derived))
     reified = [tuple(next(q.object for q in quads if q.subject == node and q.predicate == part)
                      for part in (ox.NamedNode(str(RDF.subject)), ox.NamedNode(str(RDF.predicate)),
                                   ox.NamedNode(str(RDF.object))))
