@@ -33,6 +33,15 @@ def settings_for(root: Path, validator: str = "auto") -> Settings:
     }, environ={})
 
 
+@pytest.fixture
+def reports(monkeypatch) -> list:
+    """Where a test's progress reports go, every advance told (no interval between)."""
+    from server.domain import progress
+
+    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
+    return []
+
+
 def graphs_of(snapshot, s, p, o) -> set[str]:
     quads = named_quads(snapshot.store.oxigraph, ox.NamedNode(s), ox.NamedNode(p), o)
     return {q.graph_name.value for q in quads}
@@ -246,7 +255,7 @@ def test_a_shape_may_pick_its_targets_with_a_sparql_query(tiny_copy, validator):
 @pytest.mark.parametrize("validator", ENGINES)
 def test_the_shapes_see_the_ontology_class_hierarchy(tiny_copy, validator):
     """A shape that asks for a class is met by an instance of a subclass the ontology
-    declares (SHACL §4.1.3: ``rdf:type/rdfs:subClassOf*``); the class hierarchy lives in
+    declares (SHACL §4.1.1: ``rdf:type/rdfs:subClassOf*``); the class hierarchy lives in
     the ontology, not in the data."""
     with (tiny_copy / "ontology" / "tiny.ttl").open("a") as ontology:
         ontology.write("tiny:Mathematician rdfs:subClassOf <http://schema.org/Person> .\n")
@@ -278,7 +287,7 @@ def test_data_with_warnings_only_conforms_in_the_published_report_too(tiny_copy,
 def test_a_result_the_shapes_give_no_message_reads_so(tiny_copy):
     """A SPARQL constraint without ``sh:message`` gets none from pySHACL: the report says
     "(no message)" rather than an empty line."""
-    _with_shape(tiny_copy, 'sh:targetNode <https://example.org/tiny/id/person/ada-lovelace> ;'
+    _with_shape(tiny_copy, f'sh:targetNode <{ADA}> ;'
                            ' sh:severity sh:Warning ;'
                            ' sh:sparql [ sh:select "SELECT $this WHERE { $this a ?type }" ]')
     _, report = check(settings_for(tiny_copy, "pyshacl"))
@@ -304,9 +313,8 @@ def _person(number: int, graph: str) -> ox.Quad:
 
 @pytest.mark.parametrize("validator", ENGINES)
 def test_only_the_data_graphs_are_validated(validator):
-    """The shapes, the ontology and the graphs the loader writes about the data (its
-    description, the validation report) are not data: a person without a name there
-    is not reported."""
+    """Only the graphs the loader names as data are validated (the shapes and the
+    ontology are not data): a person without a name in another graph is not reported."""
     from server.domain.validation import validate
 
     source = _store_with([], [_person(1, f"{TINY}graph/elsewhere")])
@@ -412,13 +420,9 @@ def test_a_rule_that_cannot_be_read_is_refused_with_why(tiny_copy):
     assert str(caught.value) == f"{rule}: Is a directory"
 
 
-def test_the_rules_run_pass_by_pass_until_one_derives_nothing(tiny_copy, monkeypatch):
+def test_the_rules_run_pass_by_pass_until_one_derives_nothing(tiny_copy, reports):
     """Every advance is told here (no interval): pass 1 derives two statements, pass 2
     the one that reads pass 1's, pass 3 nothing, and there it stops."""
-    from server.domain import progress
-
-    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
-    reports = []
     check(settings_for(tiny_copy), reports.append)
     runs = [(r.note, r.counts["derived"]) for r in reports
             if r.stage == "rules" and r.note and not r.finished]
@@ -430,11 +434,7 @@ def test_the_rules_run_pass_by_pass_until_one_derives_nothing(tiny_copy, monkeyp
     assert (done.done, done.counts) == (9, {"derived": 3})
 
 
-def test_the_parse_names_each_file_as_it_reads_it(tiny_copy, monkeypatch):
-    from server.domain import progress
-
-    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
-    reports = []
+def test_the_parse_names_each_file_as_it_reads_it(tiny_copy, reports):
     staged, _ = check(settings_for(tiny_copy), reports.append)
     read = [(r.done, r.note, r.counts["statements"]) for r in reports
             if r.stage == "parse" and r.note]
@@ -469,7 +469,7 @@ def test_rules_that_never_settle_stop_after_the_last_pass_with_a_warning(tiny_co
         f"rules still derived new statements after {MAX_RULE_PASSES} passes"]
 
 
-def test_blank_nodes_of_two_files_stay_apart(tiny_copy, tiny_snapshot):
+def test_blank_nodes_of_two_files_stay_apart(tiny_copy):
     """``_:b`` in one file and ``_:b`` in another are two nodes (RDF 1.1 Concepts §3.4):
     two unnamed places, one in each file, stay two."""
     place = "<http://schema.org/Place>"
@@ -643,11 +643,7 @@ def test_a_rule_label_that_cannot_be_read_is_refused_with_file_and_line(tiny_cop
     assert str(caught.value) == f"{labels}:5: no rule 99-none.rq in {labels.parent}"
 
 
-def test_the_provenance_stage_names_each_article_then_the_derived_graph(tiny_copy, monkeypatch):
-    from server.domain import progress
-
-    monkeypatch.setattr(progress, "REPORT_INTERVAL", 0)
-    reports = []
+def test_the_provenance_stage_names_each_article_then_the_derived_graph(tiny_copy, reports):
     check(settings_for(tiny_copy), reports.append)
     minted = [(r.note, r.done, r.total) for r in reports if r.stage == "provenance" and r.note]
     assert minted == [("alpha", 1, 2), ("derived", 2, 2)], minted
