@@ -20,7 +20,8 @@ records the outcome in ``mutants/by-hand.json``, which the report counts with mu
     python tools/mutation.py dereferencing --against tests/http/test_dereference.py \
         --only '*x_page__*' --minutes 30
 
-Exit status: 0 when every survivor is a listed equivalent, 1 otherwise.
+Exit status: 0 when every survivor is a listed equivalent and every mutant is reached by
+a test, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ MODULES: dict[str, tuple[str, ...]] = {
     "fences": ("server.sparql.safety.*", "server.sparql.admission.*"),
     "validation": ("server.domain.validation.*",),
 }
-STATUSES = ("killed", "survived", "timeout", "not checked")
 
 
 def run(names: list[str], seconds: float, children: int) -> None:
@@ -78,8 +78,9 @@ def results() -> dict[str, str]:
     run, as a run ``--against`` chosen tests did."""
     statuses = mutmut_results()
     for name, status in by_hand().items():
-        # a mutant mutmut has not run, or one it saw survive before tests came to kill it
-        if statuses.get(name) == "not checked" or (
+        # a mutant mutmut has not run (or found no test for), or one it saw survive
+        # before tests came to kill it
+        if statuses.get(name) in ("not checked", "no tests") or (
                 statuses.get(name) == "survived" and status in ("killed", "timeout")):
             statuses[name] = status
     return statuses
@@ -147,20 +148,21 @@ def report(modules: list[str]) -> int:
         if status == "survived" and name in explained:
             status = "equivalent"
         counts[module][status] += 1
-        if status == "survived":
-            unexplained.append(name)
-    print(f"{'module':<14}{'killed':>8}{'survived':>10}{'equiv.':>8}{'timeout':>9}"
-          f"{'unrun':>7}{'score':>8}")
+        if status in ("survived", "no tests"):
+            unexplained.append((name, status))
+    print(f"{'module':<14}{'killed':>8}{'survived':>10}{'no test':>9}{'equiv.':>8}"
+          f"{'timeout':>9}{'unrun':>7}{'score':>8}")
     for module, c in counts.items():
-        judged = c["killed"] + c["timeout"] + c["survived"]
+        judged = c["killed"] + c["timeout"] + c["survived"] + c["no tests"]
         score = f"{100 * (c['killed'] + c['timeout']) / judged:.0f} %" if judged else "-"
-        print(f"{module:<14}{c['killed']:>8}{c['survived']:>10}{c['equivalent']:>8}"
-              f"{c['timeout']:>9}{c['not checked']:>7}{score:>8}")
-    print("score: killed or timed out, over all mutants run but the listed equivalents")
-    for name in unexplained:
+        print(f"{module:<14}{c['killed']:>8}{c['survived']:>10}{c['no tests']:>9}"
+              f"{c['equivalent']:>8}{c['timeout']:>9}{c['not checked']:>7}{score:>8}")
+    print("score: killed or timed out, over all mutants run or reached by no test, but the"
+          " listed equivalents")
+    for name, status in unexplained:
         diff = subprocess.run([*MUTMUT, "show", name], cwd=REPOSITORY, capture_output=True,
                               text=True, check=False).stdout
-        print(f"\nSURVIVED {name}")
+        print(f"\n{status.upper()}: {name}")
         print("\n".join(line for line in diff.splitlines() if line[:2] in ("- ", "+ ")))
     return 1 if unexplained else 0
 
@@ -185,7 +187,7 @@ def main() -> int:
         # not run by mutmut or survivors of it, not killed by hand yet (tests may have come)
         earlier = by_hand()
         names = sorted(n for n, status in mutmut_results().items()
-                       if status in ("not checked", "survived")
+                       if status in ("not checked", "no tests", "survived")
                        and earlier.get(n) not in ("killed", "timeout")
                        and module_of(n, modules) and fnmatch(n, args.only))
         run_against(names, args.against, 60 * args.minutes)
