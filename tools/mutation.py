@@ -27,6 +27,7 @@ a test, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -118,14 +119,25 @@ def run_against(names: list[str], tests: list[str], seconds: float) -> None:
     """Each of ``names`` in its own ``pytest -x`` against ``tests``, recorded as it goes."""
     if pytest_run("none", tests) != "survived":
         sys.exit(f"the tests fail on the unchanged code: {' '.join(tests)}")
-    deadline, recorded = time.monotonic() + seconds, by_hand()
+    deadline = time.monotonic() + seconds
     for name in names:
         if time.monotonic() > deadline:
             print(f"time budget spent; {len(names) - names.index(name)} left", file=sys.stderr)
             break
-        recorded[name] = pytest_run(name, tests)
-        BY_HAND.write_text(json.dumps(recorded, indent=1, sort_keys=True))
-        print(f"{recorded[name]:>9}  {name}", flush=True)
+        status = pytest_run(name, tests)
+        record(name, status)
+        print(f"{status:>9}  {name}", flush=True)
+
+
+def record(name: str, status: str) -> None:
+    """Add one outcome to ``by-hand.json``, read again under a lock: runs for several
+    modules may go on at once."""
+    with (BY_HAND.parent / ".by-hand.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recorded = {**by_hand(), name: status}
+        partial = BY_HAND.with_suffix(".partial")
+        partial.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+        partial.replace(BY_HAND)
 
 
 def equivalents() -> set[str]:
