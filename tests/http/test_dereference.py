@@ -70,6 +70,21 @@ def test_the_303_lists_every_representation_and_the_thing_it_is_about(client):
     assert response.headers["Cache-Control"].startswith("public")
 
 
+def test_the_page_links_to_every_format_and_the_thing_it_is_about(client):
+    """A harvester that lands on the HTML page finds, in its ``Link`` header, the data in
+    every format at its own URL and the IRI the page is about (besides the page in each
+    language, ``hreflang``)."""
+    from server.domain.formats import RDF_FORMATS
+
+    links = parse_links(client.get("/page/person/ada-lovelace").headers["Link"])
+    formats = {(link["url"], link.get("type")) for link in links
+               if link["rel"] == "alternate" and "hreflang" not in link}
+    data = "http://localhost/data/person/ada-lovelace"
+    assert formats == {("http://localhost/page/person/ada-lovelace", "text/html"),
+                       *((f"{data}.{fmt.name}", fmt.media_type) for fmt in RDF_FORMATS)}, formats
+    assert {"url": ADA, "rel": "describes"} in links
+
+
 def test_a_303_is_cacheable_only_per_accept_header_and_head_works(client):
     head = client.head("/id/person/ada-lovelace", headers={"Accept": "text/html"})
     assert head.status_code == 303 and head.data == b""
