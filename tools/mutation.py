@@ -187,7 +187,8 @@ def main() -> int:
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--report", action="store_true", help="only print the last results")
     parser.add_argument("--against", nargs="+", metavar="test",
-                        help="run the mutants mutmut has not run one by one against these tests")
+                        help="run the mutants mutmut has not run, and its survivors, one by one"
+                             " against these tests")
     parser.add_argument("--only", default="*", metavar="glob",
                         help="with --against, the mutants whose name matches")
     args = parser.parse_args()
