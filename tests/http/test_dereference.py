@@ -70,13 +70,15 @@ def test_the_303_lists_every_representation_and_the_thing_it_is_about(client):
     assert response.headers["Cache-Control"].startswith("public")
 
 
-def test_the_page_links_to_every_format_and_the_thing_it_is_about(client):
-    """A harvester that lands on the HTML page finds, in its ``Link`` header, the data in
-    every format at its own URL and the IRI the page is about (besides the page in each
-    language, ``hreflang``)."""
+@pytest.mark.parametrize("path", ["/page/person/ada-lovelace",
+                                  "/page/person/ada-lovelace/values?p=schema:name"])
+def test_the_page_links_to_every_format_and_the_thing_it_is_about(client, path):
+    """A harvester that lands on the HTML page (or the full list of one of its values)
+    finds, in its ``Link`` header, the resource's data in every format at its own URL,
+    its page, and the IRI it is about (besides this page in each language, ``hreflang``)."""
     from server.domain.formats import RDF_FORMATS
 
-    links = parse_links(client.get("/page/person/ada-lovelace").headers["Link"])
+    links = parse_links(client.get(path).headers["Link"])
     formats = {(link["url"], link.get("type")) for link in links
                if link["rel"] == "alternate" and "hreflang" not in link}
     data = "http://localhost/data/person/ada-lovelace"
