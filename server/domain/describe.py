@@ -25,7 +25,7 @@ from server.domain import formats, iris, triple_terms
 from server.domain.labels import LABEL_PREDICATES, Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
-from server.domain.paging import page_count
+from server.domain.paging import checked_page_count, page_count
 from server.memo import Memo
 from server.problems import ResourceNotFound
 from server.store import queries
@@ -312,9 +312,7 @@ def _values_page(snapshot: Snapshot, iri: str, predicate: str, *, inverse: bool,
     rows = _ROWS.get(scope(snapshot), (iri, predicate, inverse),
                      lambda: _value_rows(snapshot, iri, predicate, inverse))
     total = len(rows)
-    pages = page_count(total, per_page)
-    if page > pages:
-        raise ResourceNotFound(f"page {page} is past the last page ({pages})")
+    checked_page_count(total, per_page, page)
     chosen = rows[(page - 1) * per_page: page * per_page]
     named = [value for value, _ in chosen if isinstance(value, ox.NamedNode)]
     return ValuesPage(

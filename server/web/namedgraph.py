@@ -34,7 +34,7 @@ from server.domain.dumps import Contents, Dump, DumpCache, Statements
 from server.domain.formats import Format, checked_statements
 from server.domain.labels import Label, Labels
 from server.domain.loading import Snapshot
-from server.domain.paging import page_count
+from server.domain.paging import checked_page_count
 from server.domain.provenance import EXPLAINING_CLASSES
 from server.memo import Memo
 from server.problems import ResourceNotFound
@@ -108,9 +108,7 @@ def graph_listing(snapshot: Snapshot, iri: str, *, page: int, per_page: int) -> 
         ResourceNotFound: the page is past the last.
     """
     subjects = graph_subjects(snapshot, iri)
-    pages = page_count(len(subjects), per_page)
-    if page > pages:
-        raise ResourceNotFound(f"page {page} is past the last page ({pages})")
+    pages = checked_page_count(len(subjects), per_page, page)
     return Listing(subjects[(page - 1) * per_page: page * per_page], len(subjects), page, pages)
 
 

@@ -214,16 +214,14 @@ def test_the_incoming_list_pages_on_past_the_end_of_the_forward_one(tiny_copy):
     page past its end is not found, each judged on the incoming list, not the forward one."""
     from bs4 import BeautifulSoup
 
-    from server import create_app
+    from tests.conftest import dataset_config, make_app
 
     org = "http://www.w3.org/ns/org#"
     (tiny_copy / "data" / "gamma.ttl").write_text("".join(
         f"<{TINY}id/role/m{n:02}> a <{org}Membership> ; <{org}member> <{ADA}> ;"
         f" <{org}organization> <{TINY}id/organization/analytical-society> .\n"
         for n in range(60)))
-    client = create_app({"data_dir": str(tiny_copy / "data"), "base_iri": TINY,
-                         "ontology_dir": str(tiny_copy / "ontology"),
-                         "shapes_dir": str(tiny_copy / "shapes"), "TESTING": True}).test_client()
+    client = make_app(dataset_config(tiny_copy, TINY)).test_client()
     url = "/page/person/ada-lovelace/values?p=org:member&inverse=1"
     first, second = (client.get(f"{url}&page={n}") for n in (1, 2))
     assert (first.status_code, second.status_code) == (200, 200), (

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request
 
 from server.domain import catalogue
 from server.domain.formats import HTML, JSON, Format
-from server.domain.paging import page_count
+from server.domain.paging import checked_page_count
 from server.problems import BadRequest, ResourceNotFound
 from server.runtime.publisher import publisher
 from server.web import urls
@@ -53,9 +53,8 @@ def search() -> Response:
     lang = reader_language()
     found = catalogue.catalogue(snapshot, settings.base_iri)
     hits = catalogue.search(snapshot, settings.base_iri, query, lang) if query.strip() else ()
+    checked_page_count(len(hits), SEARCH_PER_PAGE, number)
     model = search_page(found, hits, query, number, SEARCH_PER_PAGE, lang, settings.base_iri)
-    if number > model.pages:
-        raise ResourceNotFound(f"page {number} is past the last page ({model.pages})")
     links = [(urls.absolute("search.search", q=query, page=number, format=f.name), "alternate",
               f.media_type) for f in SEARCH_FORMATS]
     if fmt is JSON:
@@ -110,7 +109,5 @@ def browse_kind(kind: str) -> Response:
 
 
 def _check_page(total: int, number: int) -> None:
-    pages = page_count(total, BROWSE_PER_PAGE)
-    if number > pages:
-        raise ResourceNotFound(f"page {number} is past the last page ({pages})")
+    checked_page_count(total, BROWSE_PER_PAGE, number)
 
