@@ -27,7 +27,8 @@ from server.domain.paging import page_count
 from server.memo import Memo
 from server.store import queries
 
-__all__ = ["Catalogue", "Entry", "Hit", "Listing", "catalogue", "listing", "search"]
+__all__ = ["PRECOMPUTED", "Catalogue", "Entry", "Hit", "Listing", "catalogue", "decoded", "encoded",
+           "listing", "search"]
 
 NAME_PREDICATES = (*LABEL_PREDICATES, str(SCHEMA.alternateName), str(SKOS.altLabel),
                    str(SCHEMA.headline))
@@ -36,6 +37,7 @@ DESCRIPTION_PREDICATES = (str(SCHEMA.description), str(DCTERMS.description), str
 RDF_TYPE = str(RDF.type)
 SUBCLASS_OF = str(RDFS.subClassOf)
 MAX_QUERY = 200
+PRECOMPUTED = "catalogue"  # its name among the values made at load (``domain.precomputed``)
 
 _CATALOGUES: Memo[Catalogue] = Memo(2)
 _SEARCHES: Memo[tuple] = Memo(512)
@@ -110,8 +112,42 @@ class Listing:
 
 
 def catalogue(snapshot: Snapshot, base: str) -> Catalogue:
-    """The catalogue of this data version (read once, then kept)."""
-    return _CATALOGUES.get(scope(snapshot), base, lambda: _catalogue(snapshot, base))
+    """The catalogue of this data version (made at load, else read once, then kept)."""
+    return snapshot.kept(PRECOMPUTED, lambda: _CATALOGUES.get(
+        scope(snapshot), base, lambda: _catalogue(snapshot, base)))
+
+
+def encoded(found: Catalogue) -> dict:
+    """The catalogue as JSON values; lists name entries by their place in ``entries``."""
+    place = {iri: n for n, iri in enumerate(found.entries)}
+    return {
+        "entries": [[e.iri, e.kind, e.slug, [[n.text, n.lang] for n in e.names], list(e.folded),
+                     list(e.types), [[d.text, d.lang] for d in e.descriptions]]
+                    for e in found.entries.values()],
+        "by_kind": {kind: [place[iri] for iri in members] for kind, members in found.by_kind.items()},
+        "by_class": {cls: [place[iri] for iri in members]
+                     for cls, members in found.by_class.items()},
+        "labels": found.labels.encoded(),
+        "superclasses": {cls: list(parents) for cls, parents in found.superclasses.items()},
+    }
+
+
+def decoded(document: dict) -> Catalogue:
+    """The catalogue ``encoded`` wrote."""
+    entries = [Entry(iri, kind, slug, tuple(Label(t, lang) for t, lang in names), tuple(folded),
+                     tuple(types), tuple(Label(t, lang) for t, lang in descriptions))
+               for iri, kind, slug, names, folded, types, descriptions in document["entries"]]
+    iris_at = [e.iri for e in entries]
+    return Catalogue(
+        entries=MappingProxyType({e.iri: e for e in entries}),
+        by_kind=MappingProxyType({kind: tuple(iris_at[n] for n in members)
+                                  for kind, members in document["by_kind"].items()}),
+        by_class=MappingProxyType({cls: tuple(iris_at[n] for n in members)
+                                   for cls, members in document["by_class"].items()}),
+        labels=Labels.decoded(document["labels"]),
+        superclasses=MappingProxyType({cls: tuple(parents)
+                                       for cls, parents in document["superclasses"].items()}),
+    )
 
 
 def _catalogue(snapshot: Snapshot, base: str) -> Catalogue:

@@ -31,12 +31,15 @@ from server.problems import ResourceNotFound
 from server.store import queries
 
 __all__ = [
+    "SOURCES",
     "Description",
     "Source",
     "Sources",
     "ValuesPage",
     "describe",
+    "decoded_sources",
     "description_bytes",
+    "encoded_sources",
     "graph_bytes",
     "graph_part_bytes",
     "label_quads",
@@ -51,6 +54,7 @@ SOURCE_LINKS = (str(PROV.wasDerivedFrom), str(PROV.hadPrimarySource), str(DCTERM
 # Facts about a linked resource worth showing beside the link (a photo's caption).
 GIST_PREDICATES = (str(SCHEMA.caption),)
 GIST_NEIGHBOURS = 200
+SOURCES = "sources"  # their name among the values made at load (``domain.precomputed``)
 RDF_TYPE = str(RDF.type)
 
 _STORE_NUMBERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -237,7 +241,21 @@ def _serialized(snapshot: Snapshot, key: tuple[str, ...], fmt: formats.Format,
 
 def sources(snapshot: Snapshot) -> Sources:
     """Every data graph and the derived graph, as a page cites them."""
-    return _SOURCES.get(scope(snapshot), "sources", lambda: _sources(snapshot))
+    return snapshot.kept(SOURCES, lambda: _SOURCES.get(scope(snapshot), "sources",
+                                                       lambda: _sources(snapshot)))
+
+
+def encoded_sources(found: Sources) -> dict:
+    """``found`` as JSON values."""
+    return {"sources": [[s.graph, s.mark, s.role, s.names, s.article, s.language]
+                        for s in found.by_graph.values()],
+            "labels": found.labels.encoded()}
+
+
+def decoded_sources(document: dict) -> Sources:
+    """The sources ``encoded_sources`` wrote."""
+    return Sources(MappingProxyType({row[0]: Source(*row) for row in document["sources"]}),
+                   Labels.decoded(document["labels"]))
 
 
 def _sources(snapshot: Snapshot) -> Sources:

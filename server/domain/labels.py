@@ -222,6 +222,27 @@ class Labels:
         for found in self._found.values():
             found.sort(key=lambda e: (e[0], e[2] or "", fold(e[1])))
 
+    def encoded(self) -> dict:
+        """These labels as JSON values, for ``decoded`` (``domain.precomputed``)."""
+        return {"languages": list(self._languages),
+                "found": {key: [list(entry) for entry in found]
+                          for key, found in self._found.items()}}
+
+    @classmethod
+    def decoded(cls, document: dict) -> Labels:
+        """The labels ``encoded`` wrote, as they were (sorted already)."""
+        labels = cls((), document["languages"])
+        labels._found = {key: [(rank, text, lang) for rank, text, lang in found]
+                         for key, found in document["found"].items()}
+        return labels
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Labels):
+            return NotImplemented
+        return (self._languages, self._found) == (other._languages, other._found)
+
+    __hash__ = None  # type: ignore[assignment]  -- equal by value, and mutable inside
+
     def has(self, iri: str) -> bool:
         return iri in self._found
 

@@ -19,10 +19,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -51,6 +54,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_RULE_PASSES = 10
 RULE_LABELS = "labels.tsv"  # each rule's English and French label, in the rules' folder
@@ -116,10 +120,18 @@ class Snapshot:
     report: ValidationReport | None
     staged: Staged
     stats: Stats
+    # what every page needs, computed when the data was loaded (``domain.precomputed``),
+    # by name; a value missing here is computed on first use
+    precomputed: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def prefixes(self) -> dict[str, str]:
         return self.staged.prefixes
+
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """The value ``name`` computed when the data was loaded, else ``make()``."""
+        found = self.precomputed.get(name)
+        return make() if found is None else cast(T, found)
 
 
 def stage(settings: Settings, progress: Progress | None = None) -> Staged:

@@ -14,20 +14,34 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import XSD
 
+from server.domain.describe import labels_of, scope
+from server.domain.labels import Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
+from server.memo import Memo
 from server.store import queries
 
-__all__ = ["DatedEvent", "Signing", "SigningNetwork", "dated_events", "signing_network"]
+__all__ = ["DATED_EVENTS", "DatedEvent", "DatedEvents", "Signing", "SigningNetwork", "dated_events",
+           "decoded_events", "encoded_events", "signing_network"]
+
+DATED_EVENTS = "dated-events"  # their name among the values made at load (``domain.precomputed``)
 
 SIGNED, PRESENT = "signed", "present"
 _HOW = {"signatory": SIGNED, "signedInPresenceOf": PRESENT}
+
+_DATED: Memo[DatedEvents] = Memo(2)
 
 
 @dataclass(frozen=True)
 class DatedEvent:
     iri: str
     date: datetime.date
+
+
+@dataclass(frozen=True)
+class DatedEvents:
+    events: tuple[DatedEvent, ...]  # earliest first
+    labels: Labels  # of the events
 
 
 @dataclass(frozen=True)
@@ -47,8 +61,31 @@ class SigningNetwork:
     acts_for: tuple[tuple[str, str], ...]  # (person, organisation)
 
 
-def dated_events(snapshot: Snapshot) -> tuple[DatedEvent, ...]:
-    """Every event with a start date (``schema:startDate``, an ``xsd:date``), earliest first."""
+def dated_events(snapshot: Snapshot) -> DatedEvents:
+    """Every event with a start date (``schema:startDate``, an ``xsd:date``), earliest
+    first, with their labels (made at load, else read once per data version)."""
+
+    def read() -> DatedEvents:
+        events = _dated_events(snapshot)
+        return DatedEvents(events, labels_of(snapshot, [ox.NamedNode(e.iri) for e in events]))
+
+    return snapshot.kept(DATED_EVENTS, lambda: _DATED.get(scope(snapshot), "dated", read))
+
+
+def encoded_events(found: DatedEvents) -> dict:
+    """``found`` as JSON values."""
+    return {"events": [[e.iri, e.date.isoformat()] for e in found.events],
+            "labels": found.labels.encoded()}
+
+
+def decoded_events(document: dict) -> DatedEvents:
+    """The events ``encoded_events`` wrote."""
+    return DatedEvents(tuple(DatedEvent(iri, datetime.date.fromisoformat(date))
+                             for iri, date in document["events"]),
+                       Labels.decoded(document["labels"]))
+
+
+def _dated_events(snapshot: Snapshot) -> tuple[DatedEvent, ...]:
     text = queries.bind(queries.DATED, **{"class": [ox.NamedNode(str(SCHEMA.Event))],
                                           "p": [ox.NamedNode(str(SCHEMA.startDate))]})
     found: dict[str, DatedEvent] = {}

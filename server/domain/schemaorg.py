@@ -21,16 +21,23 @@ import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDFS, XSD
 
 from server.domain import formats
+from server.domain.describe import scope, sources
+from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
 from server.domain.void import DatasetDescription, publisher_name
+from server.memo import Memo
 from server.store import queries
 
-__all__ = ["Coverage", "Place", "coverage", "dataset_markup"]
+__all__ = ["COVERAGE", "Coverage", "Place", "coverage", "dataset_coverage", "dataset_markup",
+           "decoded", "encoded"]
 
 # The classes of place whose instances a dataset covers (not venues: a building is where
 # something happened, not the area the data is about).
 AREA_CLASSES = (SCHEMA.Country, SCHEMA.AdministrativeArea, SCHEMA.City)
 NAMES = (str(SCHEMA.name), str(RDFS.label))
+COVERAGE = "coverage"  # its name among the values made at load (``domain.precomputed``)
+
+_COVERAGE: Memo[Coverage] = Memo(4)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,36 @@ class Coverage:
 
     dates: tuple[str, ...]  # every xsd:date they state, sorted
     places: tuple[Place, ...]
+
+
+def dataset_coverage(snapshot: Snapshot) -> Coverage:
+    """What the articles' graphs cover (made at load, else read once per data version)."""
+
+    def read() -> Coverage:
+        return coverage(snapshot.store, [s.graph for s in sources(snapshot).ordered()
+                                         if s.role == "article"])
+
+    return snapshot.kept(COVERAGE, lambda: _COVERAGE.get(scope(snapshot), "coverage", read))
+
+
+def encoded(covered: Coverage) -> dict:
+    """``covered`` as JSON values."""
+    return {"dates": list(covered.dates),
+            "places": [[p.iri, [[n.value, n.language, n.datatype.value] for n in p.names],
+                        list(p.same_as)] for p in covered.places]}
+
+
+def decoded(document: dict) -> Coverage:
+    """The coverage ``encoded`` wrote."""
+    return Coverage(tuple(document["dates"]), tuple(
+        Place(iri, tuple(_literal_of(*name) for name in names), tuple(same_as))
+        for iri, names, same_as in document["places"]))
+
+
+def _literal_of(value: str, language: str | None, datatype: str) -> ox.Literal:
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
 def coverage(store, graphs: Sequence[str]) -> Coverage:

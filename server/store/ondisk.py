@@ -11,6 +11,7 @@ Layout of ``oxigraph:ROOT``::
     ROOT/current -> generations/<stamp>-<version>     (replaced atomically)
     ROOT/generations/<stamp>-<version>/oxigraph/       the Oxigraph store
     ROOT/generations/<stamp>-<version>/snapshot.json   the manifest (see ``manifest``)
+    ROOT/generations/<stamp>-<version>/precomputed.json what every page needs, made at load
     ROOT/dumps/<version>/dataset.<ext>.gz              dumps written at load
 """
 
@@ -33,6 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server.domain import precomputed
 from server.domain.loading import DatasetInvalid, Snapshot, SourceFile, Staged, check
 from server.domain.progress import Progress, Stage, counted
 from server.domain.validation import ValidationReport
@@ -211,9 +213,14 @@ def publish(settings: Settings, staged: Staged, report: ValidationReport,
                 del disk  # closes the database before servers open it read-only
                 memory = EmbeddedStore(staged.store)
                 stats = memory.stats()
+            loaded = Snapshot(store=memory, version=staged.version,
+                              loaded_at=started.replace(microsecond=0), report=report,
+                              staged=staged, stats=stats)
+            precomputed.write(partial, staged.version,
+                              precomputed.made(loaded, settings.base_iri, progress))
             write_manifest(partial, Manifest(
                 version=staged.version,
-                loaded_at=started.replace(microsecond=0),
+                loaded_at=loaded.loaded_at,
                 base_iri=settings.base_iri,
                 data_graphs=staged.data_graphs,
                 derived_graph=staged.derived_graph,
@@ -272,9 +279,10 @@ def open_snapshot(settings: Settings) -> Snapshot:
         version=manifest.version,
         graph_files=manifest.graph_files,
     )
-    return Snapshot(store=store, version=manifest.version,
-                    loaded_at=manifest.loaded_at, report=manifest.report, staged=staged,
-                    stats=manifest.stats)
+    snapshot = Snapshot(store=store, version=manifest.version,
+                        loaded_at=manifest.loaded_at, report=manifest.report, staged=staged,
+                        stats=manifest.stats)
+    return precomputed.prepared(snapshot, precomputed.read(folder, manifest.version))
 
 
 def _probe(path: Path, graphs: set[str]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.domain import precomputed
 from server.domain.loading import Snapshot, load_snapshot
 from server.domain.progress import Progress
 from server.settings import Settings
@@ -33,6 +34,13 @@ class StoreKind:
     load: Callable[[Settings, Progress | None], LoadOutcome] | None = None
 
 
+def _loaded_in_memory(settings: Settings) -> Snapshot:
+    """The sources loaded and validated, with what every page needs made now (before a
+    server forks its workers, who then share it)."""
+    snapshot = load_snapshot(settings)
+    return precomputed.prepared(snapshot, precomputed.made(snapshot, settings.base_iri))
+
+
 def _shared_dump_root(settings: Settings) -> Path:
     return settings.dump_dir or Path(tempfile.gettempdir()) / "ldpub-dumps"
 
@@ -41,7 +49,7 @@ STORES: dict[str, StoreKind] = {
     kind.scheme: kind
     for kind in (
         StoreKind("memory", "in memory, loaded and validated from the sources at start",
-                  load_snapshot, _shared_dump_root),
+                  _loaded_in_memory, _shared_dump_root),
         StoreKind(ondisk.SCHEME, "Oxigraph on disk, filled and validated by `ldpub load`",
                   ondisk.open_snapshot, lambda s: s.dump_dir or ondisk.dump_root(s),
                   load=ondisk.load),

@@ -37,7 +37,7 @@ STAGING = ("parse", "rules", "provenance", "validation")
 # each verb, its arguments beyond the dataset's, and its stages in order
 VERBS = {
     "load": (lambda tmp: ["--store", f"oxigraph:{tmp / 'store'}"],
-             (*STAGING, "store", "dumps")),
+             (*STAGING, "store", "precompute", "dumps")),
     "validate": (lambda tmp: [], STAGING),
     # two workers: processes forked while the live display draws
     "export": (lambda tmp: [str(tmp / "site"), "--public-url", PUBLIC, "--workers", "2"],

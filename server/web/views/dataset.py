@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 
 from server.domain import canned, changes, dumps, formats, harvest, iris, schemaorg, void
-from server.domain.describe import label_quads, scope, sources
+from server.domain.describe import label_quads, scope
 from server.domain.examples import example_queries
 from server.domain.formats import HTML
 from server.domain.labels import CORE_LABELS, Labels
@@ -48,7 +48,6 @@ GRAPH_ENDPOINT = "graphs.graph"
 FEED_ENDPOINT = "changes.feed"
 _FACTS: Memo[void.DatasetFacts] = Memo(4)
 _KEYS: Memo[list] = Memo(4)
-_COVERAGE: Memo[schemaorg.Coverage] = Memo(4)
 _LASTMOD: Memo[changes.LastModified] = Memo(2)
 _LABELS: Memo[Labels] = Memo(4)
 
@@ -184,11 +183,7 @@ def landing_markup(snapshot: Snapshot) -> str:
 
 
 def _markup(snapshot: Snapshot, desc: void.DatasetDescription) -> str:
-    def read() -> schemaorg.Coverage:
-        articles = [s.graph for s in sources(snapshot).ordered() if s.role == "article"]
-        return schemaorg.coverage(snapshot.store, articles)
-
-    covered = _COVERAGE.get(snapshot.version, "coverage", read)
+    covered = schemaorg.dataset_coverage(snapshot)
     return embed_json(json.dumps(schemaorg.dataset_markup(desc, covered), ensure_ascii=False))
 
 

@@ -7,11 +7,10 @@ holds by kind and by class, where to browse, a search box and example SPARQL que
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, jsonify, request, url_for
 
 from server.domain import catalogue, void
-from server.domain.describe import labels_of, sources
+from server.domain.describe import sources
 from server.domain.examples import example_queries
 from server.domain.formats import HTML, RDF_FORMATS, TURTLE
 from server.domain.pictures import dated_events
@@ -67,11 +66,10 @@ def home():
         page = home_page(catalogue.catalogue(snapshot, settings.base_iri), sources(snapshot),
                          about, dataset, snapshot.stats, examples, reader_language(),
                          settings.base_iri)
-        events = dated_events(snapshot)
-        labels = labels_of(snapshot, [ox.NamedNode(e.iri) for e in events])
+        dated = dated_events(snapshot)
         return {
             "page": page,
-            "timeline": timeline(events, labels, page.lang),
+            "timeline": timeline(dated.events, dated.labels, page.lang),
             "languages": [(code, urls.absolute("site.home", lang=code)) for code in LANGUAGES],
             "data_links": [(name, href) for name, href in (
                 (name, urls.sparql_href() if endpoint == SPARQL_ENDPOINT else
