@@ -2,14 +2,15 @@
 
 A server is started on the store (``ldpub serve``, the production server), and as soon
 as it answers, a burst of concurrent requests asks for ``/`` (the home page: counts,
-class tree, sources, coverage, timeline), then a burst for one resource page, then a
-resource page no request asked for yet, as a crawler's first requests after a restart
-would. Each is timed from the client; then the same requests again, warm: the anchor.
+class tree, sources, coverage, timeline), as a crawler's first requests after a restart
+would. A second fresh server is asked first for one resource page by a burst, then for
+a resource page no request asked for yet. Each is timed from the client; then the same
+requests again, warm: the anchor.
 The whole run is made twice in the same session: as the store was loaded (what every
 page needs made at load, ``precomputed.json``), and with that file set aside, so that
 each worker makes those values on its first request, as before they were made at load.
 The file is put back at the end. Memory is the proportional set size (PSS) of every
-process of the server, summed, after the run.
+process of the second server, summed, once it has served both kinds of page.
 
 The goal (#17): the first ``/`` and the first resource page under 1 s at 1M statements.
 
@@ -30,7 +31,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,27 +89,36 @@ def pss_mb(leader: int) -> float:
     return total / 1024
 
 
-def measure(mode: str, store: str, options) -> Run:
+@contextmanager
+def server(mode: str, store: str, options) -> Iterator[tuple[str, subprocess.Popen, float]]:
+    """A fresh server on ``store``: (its base URL, its process, seconds until it answered)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = Path(tempfile.gettempdir()) / f"cold-start-{mode}.log"
+    log = Path(tempfile.gettempdir()) / f"cold-start-{mode.replace(' ', '-')}.log"
     command = [sys.executable, "-m", "server", "serve", "--store", store, "--port", str(port),
                "--workers", str(options.workers), "--no-access-log", "--log-level", "WARNING"]
     started = time.perf_counter()
-    server = subprocess.Popen(command, cwd=REPOSITORY, stdout=log.open("wb"),
-                              stderr=subprocess.STDOUT, start_new_session=True,
-                              env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
+    process = subprocess.Popen(command, cwd=REPOSITORY, stdout=log.open("wb"),
+                               stderr=subprocess.STDOUT, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
     try:
-        wait_for(f"{base}/healthz", server)
-        start = time.perf_counter() - started
+        wait_for(f"{base}/healthz", process)
+        yield base, process, time.perf_counter() - started
+    finally:
+        stop(process)
+
+
+def measure(mode: str, store: str, options) -> Run:
+    """Two fresh starts: the first asked for ``/`` first, the second for a resource page."""
+    with server(mode, store, options) as (base, process, start):
         home = burst(f"{base}/", options.burst)
+        warm_home = min(timed(f"{base}/") for _ in range(5))
+    with server(mode, store, options) as (base, process, _):
         page = burst(base + options.page, options.burst)
         other = timed(base + options.other)
-        warm_home = min(timed(f"{base}/") for _ in range(5))
         warm_page = min(timed(base + options.page) for _ in range(5))
-        memory = pss_mb(server.pid)
-    finally:
-        stop(server)
+        timed(f"{base}/")
+        memory = pss_mb(process.pid)
     return Run(mode, start, home, page, other, warm_home, warm_page, memory)
 
 
