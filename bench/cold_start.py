@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_pages import REPOSITORY, free_port, stop, wait_for  # noqa: E402
+from http_pages import REPOSITORY, free_port, stop, wait_for
 
 PRECOMPUTED = "precomputed.json"  # server.domain.precomputed.FILE
 GOAL_SECONDS = 1.0
