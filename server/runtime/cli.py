@@ -7,6 +7,7 @@ takes the same setting options, which override ``LDPUB_*`` variables.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -495,6 +496,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
         click.echo(f"warning: --threads {threads} leaves pages no thread of their own: "
                    f"running and waiting SPARQL queries may take "
                    f"{2 * settings.max_concurrent_queries}", err=True)
+    logging.getLogger(__name__).info(
+        "SPARQL: at most %d queries at once in each of %d workers, each in its own process "
+        "limited to %d MB (LDPUB_QUERY_MEMORY_MB) and %g s (LDPUB_QUERY_TIMEOUT)",
+        settings.max_concurrent_queries, workers, settings.query_memory // 1024**2,
+        settings.query_timeout)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

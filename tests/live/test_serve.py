@@ -50,6 +50,13 @@ def test_serve_reloads_on_sighup_and_keeps_the_last_good_data(start_server, tiny
     assert wait_for_version(server, lambda v: v != first) != first
 
 
+def test_serve_states_what_queries_may_take(start_server, tiny_copy):
+    server = start_server("serve", "--workers", "2", "--max-concurrent-queries", "3",
+                          "--query-memory-mb", "700", *dataset_args(tiny_copy))
+    assert ("SPARQL: at most 3 queries at once in each of 2 workers, each in its own process "
+            "limited to 700 MB") in server.log.read_text()
+
+
 def test_run_serves_the_development_server(start_server, tiny_config):
     from pathlib import Path
 
