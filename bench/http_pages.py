@@ -7,8 +7,11 @@ and for a Turtle description are written to nginx's root as static files, so bot
 exactly the same bodies. ``wrk`` (Debian's) then requests each target with keep-alive
 HTTP/1.1 by 1 and by 16 concurrent connections for a fixed time, after a warm-up. The
 table gives requests per second and p50/p99 latency, and our throughput as a fraction
-of nginx's (the static-file ceiling). The target: a repeated page or description at
-least 1/8 of the ceiling at concurrency 16, with p99 under 50 ms.
+of nginx's (the static-file ceiling). The target (#17): a repeated page or description
+at least 1/5 of the ceiling at concurrency 16, with p99 under 50 ms. The floor is
+gunicorn around an application that only returns the bytes: what ``ldpub serve``'s
+server allows at best. When granian is installed (``pip install -e ".[bench]"``), our
+application also runs under it, as the candidate to replace gunicorn.
 
 Usage::
 
@@ -19,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+GOAL = 1 / 5  # a page's rate at 16 connections, as a share of nginx's on the same bytes (#17)
 NGINX_CONF = """
 worker_processes 2;
 pid {root}/nginx.pid;
@@ -149,6 +154,21 @@ def start_ldpub(port: int, workers: int, threads: int, log: Path) -> subprocess.
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def start_granian(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen | None:
+    """Our application under granian (an HTTP server in Rust, with WSGI workers), as a
+    candidate for ``ldpub serve``'s server; None when granian is not installed. Each
+    worker builds the application itself (granian has no preloading master)."""
+    if importlib.util.find_spec("granian") is None:
+        return None
+    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory",
+               "--workers", str(workers), "--blocking-threads", str(threads), "--host",
+               "127.0.0.1", "--port", str(port), "--no-ws", "--log-level", "warning",
+               "server.web.app:create_app"]
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY), "LDPUB_LOG_LEVEL": "WARNING"}
+    return subprocess.Popen(command, cwd=REPOSITORY, env=env, stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -173,8 +193,10 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="ldpub-bench-"))
     os.chmod(root, 0o755)  # nginx's workers read it as another user
     (root / "www").mkdir(mode=0o755)
-    ours_port, nginx_port, floor_port = free_port(), free_port(), free_port()
+    ours_port, nginx_port, floor_port, granian_port = (free_port() for _ in range(4))
     ours = start_ldpub(ours_port, options.workers, options.threads, root / "ldpub.log")
+    granian = start_granian(granian_port, options.workers, options.threads,
+                            root / "granian.log")
     nginx = floor = None
     try:
         base = f"http://127.0.0.1:{ours_port}"
@@ -193,14 +215,22 @@ def main() -> None:
         floor = start_floor(root, floor_port, options.workers, options.threads)
         bare = f"http://127.0.0.1:{floor_port}"
         wait_for(bare + "/page.html", floor)
-        for path, name, _ in targets.values():
+        candidate = f"http://127.0.0.1:{granian_port}"
+        if granian is not None:
+            wait_for(candidate + "/healthz", granian)
+        for path, name, accept in targets.values():
             assert fetch(static + "/" + name, "*/*") == (root / "www" / name).read_bytes()
             assert fetch(bare + "/" + name, "*/*") == (root / "www" / name).read_bytes()
+            if granian is not None:
+                assert fetch(candidate + path, accept) == (root / "www" / name).read_bytes()
 
         runs: list[Run] = []
         for target, (path, name, accept) in targets.items():
-            for server, url in (("ldpub", base + path), ("gunicorn floor", f"{bare}/{name}"),
-                                ("nginx", f"{static}/{name}")):
+            servers = [("ldpub", base + path), ("gunicorn floor", f"{bare}/{name}"),
+                       ("nginx", f"{static}/{name}")]
+            if granian is not None:
+                servers.insert(1, ("ldpub on granian", candidate + path))
+            for server, url in servers:
                 wrk(url, 16, 2, accept)  # warm up: every worker renders once, then replays
                 for connections in (1, 16):
                     rps, p50, p99, errors = wrk(url, connections, options.duration, accept)
@@ -208,7 +238,7 @@ def main() -> None:
         report(runs, options)
     finally:
         stop(ours)
-        for process in (nginx, floor):
+        for process in (nginx, floor, granian):
             if process is not None:
                 stop(process)
         shutil.rmtree(root, ignore_errors=True)
@@ -228,11 +258,11 @@ def report(runs: list[Run], options) -> None:
               f"{'1' if run.server == 'nginx' else '1/' + format(1 / share, '.1f')} |")
     print()
     for run in runs:
-        if run.server == "ldpub" and run.connections == 16:
+        if run.server.startswith("ldpub") and run.connections == 16:
             share = run.rps / static[(run.target, 16)].rps
-            verdict = "meets" if share >= 1 / 8 and run.p99_ms < 50 else "MISSES"
-            print(f"{run.target}, 16 connections: {share:.3f} of nginx (target >= 0.125), "
-                  f"p99 {run.p99_ms:.1f} ms (target < 50): {verdict} the target"
+            verdict = "meets" if share >= GOAL and run.p99_ms < 50 else "MISSES"
+            print(f"{run.target}, {run.server}, 16 connections: {share:.3f} of nginx "
+                  f"(target >= {GOAL}), p99 {run.p99_ms:.1f} ms (target < 50): {verdict} the target"
                   + (f"; {run.errors} non-2xx answers" if run.errors else ""))
 
 
