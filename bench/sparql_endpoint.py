@@ -12,8 +12,9 @@ the Python peer. First each query is timed alone on each server (two trivial one
 then the example queries, ``queries/*.rq``), with ours as a fraction of each other
 server's rate; a server that gave up on a query is started afresh, so that no abandoned
 query slows the next runs. Then the goals of #17, by 16 clients against the Oxigraph
-server: the trivial queries (ours at least 1/3 of its rate) and the example queries
-both answer, round-robin (at least 0.8). Then the example queries round-robin by 1 and
+server: the trivial queries (ours at least 1/3 of its rate; sent by ``wrk`` when it is
+installed, since a Python client cannot send them as fast as the Oxigraph server
+answers) and the example queries both answer, round-robin (at least 0.8). Then the example queries round-robin by 1 and
 by 16 concurrent clients (keep-alive HTTP/1.1, GET ?query=) for a fixed time each: once
 on every server, with the queries they all answer with 200 at the first pass (the
 others are named), and once on ours and the baseline, with every query both answer.
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -355,11 +357,27 @@ def goal_runs(ours: Server, anchor: Server, mix: list[str], seconds: float) -> l
     for name, kind, texts in kinds:
         if not texts:
             continue
-        mine, theirs = (load(s.port, s.path, texts, 16, seconds) for s in (ours, anchor))
-        ratio = mine.qps / max(theirs.qps, 1e-9)
-        lines.append(f"| {name} | {mine.qps:.0f} | {theirs.qps:.0f} | {ratio:.2f} | "
+        if len(texts) == 1 and shutil.which("wrk"):  # a client fast enough not to be the limit
+            mine, theirs = (wrk_qps(s.port, s.path, texts[0], seconds) for s in (ours, anchor))
+        else:
+            mine, theirs = (load(s.port, s.path, texts, 16, seconds).qps for s in (ours, anchor))
+        ratio = mine / max(theirs, 1e-9)
+        lines.append(f"| {name} | {mine:.0f} | {theirs:.0f} | {ratio:.2f} | "
                      f">= {GOALS[kind]:.2f} | {'met' if ratio >= GOALS[kind] else 'NOT met'} |\n")
     return lines
+
+
+def wrk_qps(port: int, path: str, text: str, seconds: float) -> float:
+    """Queries per second answered 200 to one query by ``wrk`` (keep-alive, 16 connections)."""
+    url = f"http://127.0.0.1:{port}{path}?{urlencode({'query': text})}"
+    output = subprocess.run(["wrk", "-t2", "-c16", f"-d{int(seconds)}s", "-H",
+                             f"Accept: {accept_for(text)}", url],
+                            capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    elapsed = re.search(r"requests in ([\d.]+)(\w+),", output)
+    scale = {"ms": 0.001, "s": 1.0, "m": 60.0}[elapsed.group(2)]
+    return (total - int(failed.group(1) if failed else 0)) / (float(elapsed.group(1)) * scale)
 
 
 def runs(compared: list[Server], texts: list[str], seconds: float) -> list[str]:
