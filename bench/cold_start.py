@@ -16,8 +16,9 @@ The goal (#17): the first ``/`` and the first resource page under 1 s at 1M stat
 
 Usage::
 
-    python bench/generate.py 1000000 /tmp/gpr-1m && ldpub load --store oxigraph:/tmp/gpr-1m-store \\
-        --data-dir /tmp/gpr-1m/data --ontology-dir /tmp/gpr-1m/ontology --shapes-dir /tmp/gpr-1m/shapes
+    python bench/generate.py 1000000 /tmp/gpr-1m
+    ldpub load --store oxigraph:/tmp/gpr-1m-store --data-dir /tmp/gpr-1m/data \\
+        --ontology-dir /tmp/gpr-1m/ontology --shapes-dir /tmp/gpr-1m/shapes
     python bench/cold_start.py oxigraph:/tmp/gpr-1m-store [--workers 2] [--burst 8]
         [--page /page/person/andrei-tchibis-c7] [--other /page/person/andrei-tchibis-c9]
 """

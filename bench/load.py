@@ -37,8 +37,9 @@ formats = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.Rd
 for folder in sys.argv[2:]:
     for path in sorted(pathlib.Path(folder).glob("*")):
         if path.suffix in formats:
+            named = path.suffix not in (".trig", ".nq")  # a Turtle file: a graph of its own
             store.bulk_load(path=str(path), format=formats[path.suffix],
-                            to_graph=None if path.suffix in (".trig", ".nq") else ox.NamedNode(path.as_uri()))
+                            to_graph=ox.NamedNode(path.as_uri()) if named else None)
 store.flush()
 print(len(store))
 """

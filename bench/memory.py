@@ -1,4 +1,4 @@
-"""The whole server's memory on a loaded on-disk store, under queries and pages, beside the Oxigraph server.
+"""The whole server's memory on a loaded on-disk store, under load, beside the Oxigraph server.
 
 ``ldpub serve`` (the production server) and ``oxigraph serve-read-only`` (the Oxigraph
 server from the ``oxigraph`` package, on the same generation's files) are started on
@@ -37,7 +37,8 @@ from http_pages import REPOSITORY, free_port, stop, wait_for
 
 GOAL_MB = 2048
 CLIENTS = 16
-PAGES = ("/", "/page/person/andrei-tchibis-c7", "/page/organization/paris-ile-de-france-capitale-economique-c32", "/dataset",
+PAGES = ("/", "/page/person/andrei-tchibis-c7",
+         "/page/organization/paris-ile-de-france-capitale-economique-c32", "/dataset",
          "/browse/person", "/search?q=tchibis")
 ROLES = ("master", "page workers", "query zygotes", "query workers")
 

@@ -1,4 +1,4 @@
-"""The SPARQL endpoint against the Oxigraph server and rdflib-endpoint, over HTTP, on the same data in one run.
+"""The SPARQL endpoint against the Oxigraph server and rdflib-endpoint, over HTTP, in one run.
 
 For each dataset (the repository's own, and one of about a million statements made by
 ``bench/generate.py`` in the repository's shape), the servers are started on 127.0.0.1
@@ -8,18 +8,20 @@ ours again from an earlier checkout (``--baseline DIR``: a baseline in the same 
 the Oxigraph server (``oxigraph serve-read-only``, from the ``oxigraph`` package, on a
 store of the same quads and the same default graph: the engine under ours, without
 us) and rdflib-endpoint as its command starts it (``rdflib-endpoint serve FILE.nq``),
-the Python peer. First each query is timed alone on each server (two trivial ones,
-then the example queries, ``queries/*.rq``), with ours as a fraction of each other
-server's rate; a server that gave up on a query is started afresh, so that no abandoned
-query slows the next runs. Then the goals of #17, by 16 clients against the Oxigraph
-server: the trivial queries (ours at least 1/3 of its rate; sent by ``wrk`` when it is
-installed, since a Python client cannot send them as fast as the Oxigraph server
-answers) and the example queries both answer, round-robin (at least 0.8). Then the example queries round-robin by 1 and
-by 16 concurrent clients (keep-alive HTTP/1.1, GET ?query=) for a fixed time each: once
-on every server, with the queries they all answer with 200 at the first pass (the
-others are named), and once on ours and the baseline, with every query both answer.
-Printed: queries per second, p50 and p99 latency of each server and their ratios (ours
-/ theirs for qps; theirs / ours for latency).
+the Python peer.
+
+First each query is timed alone on each server (two trivial ones, then the example
+queries, ``queries/*.rq``), with ours as a fraction of each other server's rate; a
+server that gave up on a query is started afresh, so that no abandoned query slows the
+next runs. Then the goals of #17, by 16 clients against the Oxigraph server: the
+trivial queries (ours at least 1/3 of its rate; sent by ``wrk`` when it is installed,
+since a Python client cannot send them as fast as the Oxigraph server answers) and the
+example queries both answer, round-robin (at least 0.8). Then the example queries
+round-robin by 1 and by 16 concurrent clients (keep-alive HTTP/1.1, GET ?query=) for a
+fixed time each: once on every server, with the queries they all answer with 200 at the
+first pass (the others are named), and once on ours and the baseline, with every query
+both answer. Printed: queries per second, p50 and p99 latency of each server and their
+ratios (ours / theirs for qps; theirs / ours for latency).
 
 Every server loads one N-Quads file, staged by our loader: the repository's data with
 its derived graph, the generated data without it (applying the rules to a fixpoint over a
@@ -284,7 +286,8 @@ def oxigraph_store(nquads: Path, work: Path) -> Path:
 
 
 def launch(server: Server, log: Path) -> subprocess.Popen:
-    address = ["--bind", f"127.0.0.1:{server.port}"] if server.bind else ["--port", str(server.port)]
+    address = (["--bind", f"127.0.0.1:{server.port}"] if server.bind
+               else ["--port", str(server.port)])
     return start([*server.command, *address], log)
 
 
@@ -308,7 +311,8 @@ def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
         labels = " | ".join(server.label for server in started)
         lines.append(f"one at a time (ms; over {PREFLIGHT_LIMIT:g} s: left out of the runs), "
                      f"and ours as a fraction of each one's rate:\n\n"
-                     f"| query | {labels} | {' | '.join(f'ldpub / {s.label}' for s in started[1:])} |\n"
+                     f"| query | {labels} | "
+                     f"{' | '.join(f'ldpub / {s.label}' for s in started[1:])} |\n"
                      f"|---|{'---|' * (2 * len(started) - 1)}\n")
         stalled: set[int] = set()  # servers that may still evaluate a query given up on
         for query_name, text in {**TRIVIAL, **queries}.items():

@@ -124,7 +124,8 @@ def encoded(found: Catalogue) -> dict:
         "entries": [[e.iri, e.kind, e.slug, [[n.text, n.lang] for n in e.names], list(e.folded),
                      list(e.types), [[d.text, d.lang] for d in e.descriptions]]
                     for e in found.entries.values()],
-        "by_kind": {kind: [place[iri] for iri in members] for kind, members in found.by_kind.items()},
+        "by_kind": {kind: [place[iri] for iri in members]
+                    for kind, members in found.by_kind.items()},
         "by_class": {cls: [place[iri] for iri in members]
                      for cls, members in found.by_class.items()},
         "labels": found.labels.encoded(),
