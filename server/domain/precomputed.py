@@ -98,7 +98,7 @@ def read(folder: Path, version: str) -> dict[str, Any]:
     except FileNotFoundError:
         log.info("%s: none (an older load); the values will be made on first use", path)
         return {}
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as error:
         log.warning("%s cannot be read (%s: %s); its values will be made on first use",
                     path, type(error).__name__, error)
         return {}

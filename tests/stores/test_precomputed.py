@@ -98,8 +98,10 @@ def test_without_the_file_the_same_pages_are_made_on_first_use(loaded, monkeypat
     lambda text: text.replace('"format":1', '"format":99'),
     lambda text: text.replace('"version":"', '"version":"other-'),
     lambda text: text.replace('"entries":', '"entrees":'),
+    lambda text: text.replace('"by_kind":{', '"by_kind":{"x":[99999],'),  # no such entry
     lambda text: "\udcff",  # not UTF-8 once written with surrogateescape
-], ids=["truncated", "format", "version", "shape", "bytes"])
+    lambda text: "[" * 100_000,  # nested past what the parser follows
+], ids=["truncated", "format", "version", "shape", "index", "bytes", "nesting"])
 def test_a_damaged_file_is_logged_and_only_costs_the_work_it_spared(loaded, damage, caplog):
     sources, store = loaded
     path = (store / "current" / precomputed.FILE).resolve()
