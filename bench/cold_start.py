@@ -42,7 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from http_pages import REPOSITORY, free_port, stop, wait_for
 
-PRECOMPUTED = "precomputed.json"  # server.domain.precomputed.FILE
+sys.path.insert(0, str(REPOSITORY))
+
+from server.domain.precomputed import FILE as PRECOMPUTED
+
 GOAL_SECONDS = 1.0
 
 
@@ -73,21 +76,31 @@ def burst(url: str, size: int) -> float:
         return max(pool.map(timed, [url] * size))
 
 
-def pss_mb(leader: int) -> float:
-    """The PSS of every process in the server's session (the master, workers, query processes)."""
-    total = 0
+def session_pids(leader: int) -> list[int]:
+    """Every process in the server's session (the master, workers, query processes)."""
+    found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
         try:
-            if os.getsid(int(entry.name)) != leader:
-                continue
-            rollup = (entry / "smaps_rollup").read_text()
-        except (OSError, ProcessLookupError):
+            if entry.name.isdigit() and os.getsid(int(entry.name)) == leader:
+                found.append(int(entry.name))
+        except ProcessLookupError:
             continue
-        total += next(int(line.split()[1]) for line in rollup.splitlines()
-                      if line.startswith("Pss:"))
-    return total / 1024
+    return found
+
+
+def process_pss_mb(pid: int) -> float:
+    """One process's proportional set size, in MB; 0 once it has left."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    return next(int(line.split()[1]) for line in rollup.splitlines()
+                if line.startswith("Pss:")) / 1024
+
+
+def pss_mb(leader: int) -> float:
+    """The PSS of every process in the server's session."""
+    return sum(process_pss_mb(pid) for pid in session_pids(leader))
 
 
 @contextmanager

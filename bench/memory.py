@@ -32,8 +32,10 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cold_start import pss_mb, server
+from cold_start import process_pss_mb, pss_mb, server, session_pids
 from http_pages import REPOSITORY, free_port, stop, wait_for
+
+from server.settings import Settings
 
 GOAL_MB = 2048
 CLIENTS = 16
@@ -80,30 +82,19 @@ def drive(port: int, targets: list[str], seconds: float) -> Counter:
 def by_role(leader: int) -> dict[str, float]:
     """PSS in MB of the server's processes, by their depth below the master."""
     parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if os.getsid(int(entry.name)) == leader:
-                    stat = (entry / "stat").read_text()
-                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, ProcessLookupError):
-                continue
+    for pid in session_pids(leader):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
     found = dict.fromkeys(ROLES, 0.0)
     for pid in parents:
         depth, current = 0, pid
         while current != leader and current in parents:
             current, depth = parents[current], depth + 1
-        found[ROLES[min(depth, len(ROLES) - 1)]] += _pss(pid)
+        found[ROLES[min(depth, len(ROLES) - 1)]] += process_pss_mb(pid)
     return found
-
-
-def _pss(pid: int) -> float:
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0.0
-    return next(int(line.split()[1]) for line in rollup.splitlines()
-                if line.startswith("Pss:")) / 1024
 
 
 def main() -> None:
@@ -138,9 +129,6 @@ def main() -> None:
 
 
 def _query_bound(workers: int) -> tuple[int, int]:
-    sys.path.insert(0, str(REPOSITORY))
-    from server.settings import Settings
-
     settings = Settings.load({}, environ=os.environ)
     return settings.query_memory // 1024**2, workers * settings.max_concurrent_queries
 

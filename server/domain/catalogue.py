@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from server.domain import iris
-from server.domain.describe import label_quads, scope
+from server.domain.describe import label_quads, once_per_version, scope
 from server.domain.labels import LABEL_PREDICATES, Label, Labels, fold
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
@@ -113,8 +113,8 @@ class Listing:
 
 def catalogue(snapshot: Snapshot, base: str) -> Catalogue:
     """The catalogue of this data version (made at load, else read once, then kept)."""
-    return snapshot.kept(PRECOMPUTED, lambda: _CATALOGUES.get(
-        scope(snapshot), base, lambda: _catalogue(snapshot, base)))
+    return once_per_version(snapshot, PRECOMPUTED, _CATALOGUES,
+                            lambda: _catalogue(snapshot, base))
 
 
 def encoded(found: Catalogue) -> dict:

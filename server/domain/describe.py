@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF
@@ -44,6 +45,7 @@ __all__ = [
     "graph_part_bytes",
     "label_quads",
     "labels_of",
+    "once_per_version",
     "sources",
     "values_page",
 ]
@@ -56,6 +58,8 @@ GIST_PREDICATES = (str(SCHEMA.caption),)
 GIST_NEIGHBOURS = 200
 SOURCES = "sources"  # their name among the values made at load (``domain.precomputed``)
 RDF_TYPE = str(RDF.type)
+
+T = TypeVar("T")
 
 _STORE_NUMBERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _COUNTER = itertools.count(1)
@@ -155,6 +159,12 @@ def scope(snapshot: Snapshot) -> tuple[str, int]:
     return (snapshot.version, number)
 
 
+def once_per_version(snapshot: Snapshot, name: str, memo: Memo[T], make: Callable[[], T]) -> T:
+    """The value ``name`` made at load (``domain.precomputed``), else made by ``make`` once
+    per data version and kept in ``memo``."""
+    return snapshot.kept(name, lambda: memo.get(scope(snapshot), name, make))
+
+
 def describe(snapshot: Snapshot, iri: str) -> Description:
     """The description of ``iri`` in this snapshot.
 
@@ -241,8 +251,7 @@ def _serialized(snapshot: Snapshot, key: tuple[str, ...], fmt: formats.Format,
 
 def sources(snapshot: Snapshot) -> Sources:
     """Every data graph and the derived graph, as a page cites them."""
-    return snapshot.kept(SOURCES, lambda: _SOURCES.get(scope(snapshot), "sources",
-                                                       lambda: _sources(snapshot)))
+    return once_per_version(snapshot, SOURCES, _SOURCES, lambda: _sources(snapshot))
 
 
 def encoded_sources(found: Sources) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import XSD
 
-from server.domain.describe import labels_of, scope
+from server.domain.describe import labels_of, once_per_version
 from server.domain.labels import Labels
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
@@ -69,7 +69,7 @@ def dated_events(snapshot: Snapshot) -> DatedEvents:
         events = _dated_events(snapshot)
         return DatedEvents(events, labels_of(snapshot, [ox.NamedNode(e.iri) for e in events]))
 
-    return snapshot.kept(DATED_EVENTS, lambda: _DATED.get(scope(snapshot), "dated", read))
+    return once_per_version(snapshot, DATED_EVENTS, _DATED, read)
 
 
 def encoded_events(found: DatedEvents) -> dict:

@@ -74,7 +74,7 @@ def prepared(snapshot: Snapshot, values: dict[str, Any]) -> Snapshot:
 def write(folder: Path, version: str, values: dict[str, Any]) -> None:
     """Keep ``values`` of data version ``version`` in ``folder`` (a generation being written)."""
     document = {"format": FORMAT, "version": version,
-                "values": {v.name: v.encode(values[v.name]) for v in VALUES if v.name in values}}
+                "values": {v.name: v.encode(values[v.name]) for v in VALUES}}
     (folder / FILE).write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")),
                                encoding="utf-8")
 

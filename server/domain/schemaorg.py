@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDFS, XSD
 
 from server.domain import formats
-from server.domain.describe import scope, sources
+from server.domain.describe import once_per_version, sources
 from server.domain.loading import Snapshot
 from server.domain.namespaces import SCHEMA
 from server.domain.void import DatasetDescription, publisher_name
@@ -62,7 +62,7 @@ def dataset_coverage(snapshot: Snapshot) -> Coverage:
         return coverage(snapshot.store, [s.graph for s in sources(snapshot).ordered()
                                          if s.role == "article"])
 
-    return snapshot.kept(COVERAGE, lambda: _COVERAGE.get(scope(snapshot), "coverage", read))
+    return once_per_version(snapshot, COVERAGE, _COVERAGE, read)
 
 
 def encoded(covered: Coverage) -> dict:
