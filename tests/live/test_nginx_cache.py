@@ -1,0 +1,162 @@
+"""nginx's cache in front of ``ldpub serve``, with the configuration the deployment guide
+ships (docs/deploy/nginx-cache.conf): answers replayed per variant, never mixed up, a
+reload seen within seconds, and what must stay live (POSTed queries, /healthz) never
+replayed. Debian's nginx on 127.0.0.1, as the guide's reader would run it."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.live.conftest import free_port
+from tests.live.test_serve import dataset_args, wait_for_version
+
+pytestmark = pytest.mark.live
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+GUIDE_CONF = REPOSITORY / "docs" / "deploy" / "nginx-cache.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+PAGE, DESCRIPTION = "/page/person/ada-lovelace", "/data/person/ada-lovelace"
+MAIN_CONF = """daemon off;
+user {user};
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+worker_processes 2;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/ldpub-cache.conf;
+}}
+"""
+
+
+def guide_conf(cache: Path, upstream: int, port: int) -> str:
+    """The guide's file with its three CHANGE values set, and nothing else changed."""
+    text = GUIDE_CONF.read_text()
+    changes = [("/var/cache/nginx/ldpub", str(cache)),
+               ("server 127.0.0.1:8080;", f"server 127.0.0.1:{upstream};"),
+               ("listen 80;", f"listen 127.0.0.1:{port};")]
+    for old, new in changes:
+        assert text.count(old) == 1, f"the guide's configuration no longer has {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+class Cached:
+    def __init__(self, ldpub, url: str, data: Path):
+        self.ldpub, self.url, self.data = ldpub, url, data
+
+    def get(self, path: str, **headers: str) -> requests.Response:
+        return requests.get(self.url + path, headers=headers, timeout=10)
+
+
+@pytest.fixture
+def cached(start_server, tiny_copy, tmp_path) -> Iterator[Cached]:
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is absent (apt-get install nginx-light)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    ldpub = start_server("serve", "--workers", "2", "--public-url", url + "/",
+                         "--no-access-log", *dataset_args(tiny_copy))
+    tmp = tmp_path / "nginx"
+    tmp.mkdir()
+    (tmp / "ldpub-cache.conf").write_text(guide_conf(tmp / "cache", ldpub.port, port))
+    (tmp / "nginx.conf").write_text(MAIN_CONF.format(user=getpass.getuser(), tmp=tmp))
+    nginx = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(url + "/healthz", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if nginx.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not start: {(tmp / 'error.log').read_text()}")
+            time.sleep(0.1)
+        yield Cached(ldpub, url, tiny_copy / "data")
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        try:
+            nginx.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            nginx.kill()
+            nginx.wait(timeout=10)
+
+
+def direct(cached: Cached, path: str, **headers: str) -> requests.Response:
+    return requests.get(cached.ldpub.url + path, headers=headers, timeout=10)
+
+
+def test_each_variant_is_replayed_as_ldpub_answers_it_and_never_another(cached):
+    variants = [(PAGE, {"Accept": "text/html", "Accept-Language": "en"}),
+                (PAGE, {"Accept": "text/html", "Accept-Language": "fr"}),
+                (DESCRIPTION, {"Accept": "text/turtle"}),
+                (DESCRIPTION, {"Accept": "application/ld+json"}),
+                ("/id/person/ada-lovelace", {"Accept": "text/turtle"}),
+                ("/id/person/ada-lovelace", {"Accept": "text/html"})]
+    for path, headers in variants:  # every variant asked once: each is stored
+        assert cached.get(path, **headers).headers["X-Cache-Status"] == "MISS"
+    for path, headers in variants:  # then each is replayed as ldpub answers it
+        replayed, answered = cached.get(path, **headers), direct(cached, path, **headers)
+        assert replayed.headers["X-Cache-Status"] == "HIT", (path, headers)
+        assert replayed.status_code == answered.status_code
+        assert replayed.headers["Content-Type"] == answered.headers["Content-Type"]
+        assert replayed.headers.get("Location") == answered.headers.get("Location")
+        assert replayed.headers["ETag"] == answered.headers["ETag"]
+        assert replayed.content == answered.content, (path, headers)
+    english, french = (cached.get(PAGE, Accept="text/html", **{"Accept-Language": lang})
+                       for lang in ("en", "fr"))
+    assert re.search(rb'<html[^>]* lang="en"', english.content)
+    assert re.search(rb'<html[^>]* lang="fr"', french.content)
+
+
+def test_a_reload_is_seen_through_the_cache_within_seconds(cached):
+    first_version = cached.get("/healthz").json()["version"]
+    first = cached.get(DESCRIPTION, Accept="text/turtle")
+    assert cached.get(DESCRIPTION, Accept="text/turtle").headers["X-Cache-Status"] == "HIT"
+    alpha = cached.data / "alpha.ttl"
+    alpha.write_text(alpha.read_text() + '\n<https://example.org/tiny/id/person/ada-lovelace> '
+                     '<http://schema.org/alternateName> "Ada King" .\n')
+    os.kill(int(cached.ldpub.pidfile.read_text()), signal.SIGHUP)
+    reloaded = wait_for_version(cached.ldpub, lambda version: True)  # every worker on one
+    deadline = time.monotonic() + 60
+    while reloaded == first_version:
+        assert time.monotonic() < deadline, "ldpub did not reload"
+        reloaded = wait_for_version(cached.ldpub, lambda version: True)
+    seen = time.monotonic()
+    fresh = cached.get(DESCRIPTION, Accept="text/turtle")
+    while fresh.headers["ETag"] == first.headers["ETag"] and time.monotonic() < seen + 5:
+        time.sleep(0.1)
+        fresh = cached.get(DESCRIPTION, Accept="text/turtle")
+    assert fresh.headers["ETag"] != first.headers["ETag"], "the cache replays the old data"
+    # a second's validity, then a revalidation: not the five minutes of ldpub's max-age
+    assert time.monotonic() - seen < 3
+    assert b"Ada King" in fresh.content
+
+
+def test_posted_queries_and_healthz_are_always_answered_by_ldpub(cached):
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    for _ in range(3):
+        posted = requests.post(cached.url + "/sparql", data=query, timeout=10,
+                               headers={"Accept": "application/sparql-results+json"})
+        assert posted.status_code == 200
+        assert posted.headers.get("X-Cache-Status") in (None, "", "BYPASS")
+        health = cached.get("/healthz")
+        assert health.ok and "X-Cache-Status" not in health.headers
