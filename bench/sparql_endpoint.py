@@ -5,10 +5,10 @@ For each dataset (the repository's own, and one of about a million statements ma
 with the same quads: ours as in production (``ldpub``'s gunicorn server, two workers,
 the default graph the merge of the named graphs as the loader writes it), optionally
 ours again from an earlier checkout (``--baseline DIR``: a baseline in the same run),
-the Oxigraph server (``oxigraph serve-read-only``, from the ``oxigraph`` package, on a
-store of the same quads and the same default graph: the engine under ours, without
-us) and rdflib-endpoint as its command starts it (``rdflib-endpoint serve FILE.nq``),
-the Python peer.
+the Oxigraph server (``oxigraph serve``, from the ``oxigraph`` package, over an
+in-memory store like ours, fed the same quads and the same default graph through its
+HTTP store once it is up: the engine under ours, without us) and rdflib-endpoint as its
+command starts it (``rdflib-endpoint serve FILE.nq``), the Python peer.
 
 First each query is timed alone on each server (two trivial ones, then the example
 queries, ``queries/*.rq``), with ours as a fraction of each other server's rate; a
@@ -252,6 +252,7 @@ class Server:
     path: str
     port: int
     bind: bool = False  # the port is given as ``--bind 127.0.0.1:N`` (the Oxigraph server)
+    feed: Path | None = None  # N-Quads to POST to its ``/store`` once it is up
 
 
 def servers(nquads: Path, baseline: Path | None, work: Path) -> list[Server]:
@@ -262,27 +263,45 @@ def servers(nquads: Path, baseline: Path | None, work: Path) -> list[Server]:
         script = baseline / "bench" / "sparql_endpoint.py"  # puts its own checkout first
         found.append(Server(f"ldpub {baseline.name}", [sys.executable, str(script), "--serve",
                                                        str(nquads)], OURS, free_port()))
-    found.append(Server(OXIGRAPH, [shutil.which("oxigraph") or "oxigraph", "serve-read-only",
-                                   "--location", str(oxigraph_store(nquads, work))],
-                        ENGINE, free_port(), bind=True))
+    found.append(Server(OXIGRAPH, [shutil.which("oxigraph") or "oxigraph", "serve"],
+                        ENGINE, free_port(), bind=True, feed=oxigraph_feed(nquads, work)))
     found.append(Server("rdflib-endpoint", [shutil.which("rdflib-endpoint") or "rdflib-endpoint",
                                             "serve", str(nquads), "--host", "127.0.0.1"],
                         THEIRS, free_port()))
     return found
 
 
-def oxigraph_store(nquads: Path, work: Path) -> Path:
-    """The quads in an on-disk Oxigraph store, the default graph their merge as ours
-    serves it (the Oxigraph server's own default graph is empty, its union a bag)."""
+def oxigraph_feed(nquads: Path, work: Path) -> Path:
+    """The quads with their merge as the default graph, as ours serves them (the Oxigraph
+    server's own default graph is empty, its union a bag): what the anchor is fed."""
     from server.store.embedded import merge_default_graph
 
-    location = work / f"{nquads.stem}-oxigraph"
-    store = ox.Store(str(location))
+    store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     merge_default_graph(store)
-    store.flush()
-    del store  # closed before the server opens it
-    return location
+    target = work / f"{nquads.stem}-oxigraph.nq"
+    store.dump(str(target), format=ox.RdfFormat.N_QUADS)
+    return target
+
+
+def ready(server: Server, process: subprocess.Popen, log: Path) -> None:
+    """Wait until ``server`` answers, then feed it its quads if it needs them (an
+    in-memory server started afresh starts empty)."""
+    wait_for(server.port, server.path, process, log)
+    if server.feed is None:
+        return
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=REQUEST_TIMEOUT)
+    try:
+        with server.feed.open("rb") as body:
+            conn.request("POST", "/store", body=body,
+                         headers={"Content-Type": "application/n-quads",
+                                  "Content-Length": str(server.feed.stat().st_size)})
+            response = conn.getresponse()
+            response.read()
+    finally:
+        conn.close()
+    if response.status not in (200, 201, 204):
+        raise RuntimeError(f"{server.label} refused its quads: {response.status}")
 
 
 def launch(server: Server, log: Path) -> subprocess.Popen:
@@ -305,7 +324,7 @@ def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
     try:
         loading = time.monotonic()
         for server, process, log in zip(started, processes, logs):
-            wait_for(server.port, server.path, process, log)
+            ready(server, process, log)
         lines.append(f"(servers up after {time.monotonic() - loading:.0f} s)\n")
         left = []
         labels = " | ".join(server.label for server in started)
@@ -338,7 +357,7 @@ def measure(name: str, folder: Path, queries: dict[str, str], seconds: float,
             again = logs[n].with_suffix(".again.log")
             stop(processes[n])
             processes[n] = launch(started[n], again)
-            wait_for(started[n].port, started[n].path, processes[n], again)
+            ready(started[n], processes[n], again)
         lines.extend(goal_runs(started[0], anchor, answered["ldpub"], seconds))
         mixes = [(started, answered["all"])]
         if baseline is not None:  # ours against the baseline, on every query both answer
@@ -386,8 +405,8 @@ def wrk_qps(port: int, path: str, text: str, seconds: float) -> float:
 
 def runs(compared: list[Server], texts: list[str], seconds: float) -> list[str]:
     """The queries round-robin on each server, by 1 and by 16 clients; ours first."""
-    lines = [f"\nruns of {seconds:g} s, {', '.join(s.label for s in compared)}: "
-             f"the {len(texts)} queries they all answer, round-robin:\n\n",
+    lines = [(f"\nruns of {seconds:g} s, {', '.join(s.label for s in compared)}: "
+              f"the {len(texts)} queries they all answer, round-robin:\n\n"),
              "| clients | server | qps | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n"]
     ratios = []
     for clients in (1, 16):
