@@ -10,8 +10,10 @@ table gives requests per second and p50/p99 latency, and our throughput as a fra
 of nginx's (the static-file ceiling). The target (#17): a repeated page or description
 at least 1/5 of the ceiling at concurrency 16, with p99 under 50 ms. The floor is
 gunicorn around an application that only returns the bytes: what ``ldpub serve``'s
-server allows at best. When granian is installed (``pip install -e ".[bench]"``), our
-application also runs under it, as the candidate to replace gunicorn.
+server allows at best. The deployment the guide ships for it (``docs/deploy/nginx-cache.conf``:
+nginx's cache in front of ``ldpub serve``, answers kept a second, then revalidated by
+ETag) runs too, on its own port. When granian is installed (``pip install -e ".[bench]"``),
+our application also runs under it, as a candidate to replace gunicorn.
 
 Usage::
 
@@ -59,6 +61,7 @@ http {{
         listen 127.0.0.1:{port};
         root {root}/www;
     }}
+    include {root}/ldpub-cache.conf;
 }}
 """
 
@@ -78,6 +81,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_pair() -> int:
+    """A free port whose next one is free too (nginx's two servers)."""
+    while True:
+        port = free_port()
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 1))
+                return port
+            except OSError:
+                continue
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
@@ -115,10 +130,18 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def start_nginx(root: Path, port: int) -> subprocess.Popen:
+def start_nginx(root: Path, port: int, cached_upstream: int) -> subprocess.Popen:
+    """nginx serving the static files on ``port``, and the guide's cache in front of
+    ``ldpub serve`` (on ``cached_upstream``) on ``port + 1``."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise SystemExit("nginx is not installed (apt-get install nginx)")
+    cache = (REPOSITORY / "docs" / "deploy" / "nginx-cache.conf").read_text()
+    for old, new in (("/var/cache/nginx/ldpub", str(root / "cache")),
+                     ("127.0.0.1:8080", f"127.0.0.1:{cached_upstream}"),
+                     ("listen 80;", f"listen 127.0.0.1:{port + 1};")):
+        cache = cache.replace(old, new)
+    (root / "ldpub-cache.conf").write_text(cache)
     (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, port=port))
     return subprocess.Popen([nginx, "-p", str(root), "-c", str(root / "nginx.conf"),
                              "-g", "daemon off;"], stdout=subprocess.DEVNULL,
@@ -147,8 +170,11 @@ def start_floor(root: Path, port: int, workers: int, threads: int) -> subprocess
 
 
 def start_ldpub(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+    # its own address as the public URL, as the guide asks behind the cache: the same
+    # bytes whichever way they are asked for
     command = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--threads", str(threads), "--log-level", "WARNING"]
+               "--workers", str(workers), "--threads", str(threads), "--log-level", "WARNING",
+               "--public-url", f"http://127.0.0.1:{port}/"]
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
     return subprocess.Popen(command, cwd=REPOSITORY, env=env, stdout=log.open("wb"),
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -193,7 +219,8 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="ldpub-bench-"))
     os.chmod(root, 0o755)  # nginx's workers read it as another user
     (root / "www").mkdir(mode=0o755)
-    ours_port, nginx_port, floor_port, granian_port = (free_port() for _ in range(4))
+    ours_port, floor_port, granian_port = (free_port() for _ in range(3))
+    nginx_port = free_pair()
     ours = start_ldpub(ours_port, options.workers, options.threads, root / "ldpub.log")
     granian = start_granian(granian_port, options.workers, options.threads,
                             root / "granian.log")
@@ -209,8 +236,8 @@ def main() -> None:
             body = fetch(base + path, accept)
             (root / "www" / name).write_bytes(body)
             os.chmod(root / "www" / name, 0o644)
-        nginx = start_nginx(root, nginx_port)
-        static = f"http://127.0.0.1:{nginx_port}"
+        nginx = start_nginx(root, nginx_port, ours_port)
+        static, cached = f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{nginx_port + 1}"
         wait_for(static + "/page.html", nginx)
         floor = start_floor(root, floor_port, options.workers, options.threads)
         bare = f"http://127.0.0.1:{floor_port}"
@@ -221,6 +248,7 @@ def main() -> None:
         for path, name, accept in targets.values():
             assert fetch(static + "/" + name, "*/*") == (root / "www" / name).read_bytes()
             assert fetch(bare + "/" + name, "*/*") == (root / "www" / name).read_bytes()
+            assert fetch(cached + path, accept) == (root / "www" / name).read_bytes()
             if granian is not None:  # the same page, but for the port its links name
                 answered = fetch(candidate + path, accept)
                 assert answered.replace(str(granian_port).encode(), str(ours_port).encode()) \
@@ -228,8 +256,8 @@ def main() -> None:
 
         runs: list[Run] = []
         for target, (path, name, accept) in targets.items():
-            servers = [("ldpub", base + path), ("gunicorn floor", f"{bare}/{name}"),
-                       ("nginx", f"{static}/{name}")]
+            servers = [("ldpub", base + path), ("ldpub behind nginx's cache", cached + path),
+                       ("gunicorn floor", f"{bare}/{name}"), ("nginx", f"{static}/{name}")]
             if granian is not None:
                 servers.insert(1, ("ldpub on granian", candidate + path))
             for server, url in servers:
