@@ -168,6 +168,25 @@ def test_a_result_over_the_limit_is_refused_whole(app_with):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("accept", ["text/tab-separated-values", "text/csv",
+                                    "application/sparql-results+json",
+                                    "application/sparql-results+xml"])
+def test_a_row_counts_once_whatever_line_breaks_and_tabs_its_literals_hold(app_with, accept):
+    """Rows are counted against the limit as the engine writes them, a line each: a line
+    break or a tab inside a literal neither adds a row nor hides one."""
+    client = app_with(result_limit=2).test_client()
+    two = 'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a\\nb" "c\\td") ("e\\r\\n" 1) } }'
+    answered = client.get("/sparql", query_string={"query": two}, headers={"Accept": accept})
+    assert answered.status_code == 200
+    three = two.replace("} }", '("g" "h") } }')
+    refused = client.get("/sparql", query_string={"query": three}, headers={"Accept": accept})
+    assert refused.status_code == 422 and "LIMIT 2" in refused.get_data(as_text=True)
+    if accept.endswith("json"):
+        rows = answered.get_json()["results"]["bindings"]
+        assert [(r["x"]["value"], r["y"]["value"]) for r in rows] == [("a\nb", "c\td"),
+                                                                       ("e\r\n", "1")]
+
+
 def test_a_body_over_the_limit_is_refused_before_it_is_read(app_with):
     client = app_with(max_query_bytes=200).test_client()
     long_query = "ASK {}" + " " * 300
