@@ -5,7 +5,6 @@ replayed. Debian's nginx on 127.0.0.1, as the guide's reader would run it."""
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import signal
@@ -19,7 +18,7 @@ import requests
 
 from tests.live.conftest import free_port
 from tests.live.test_serve import dataset_args, wait_for_version
-from tests.static.conftest import NGINX, stop, wait_until_answers
+from tests.static.conftest import NGINX, nginx_conf, stop, wait_until_answers
 
 pytestmark = pytest.mark.live
 
@@ -29,22 +28,6 @@ PAGE, DESCRIPTION = "/page/person/ada-lovelace", "/data/person/ada-lovelace"
 # An answer from the cache: kept, or past its second and revalidated (ldpub said 304),
 # or past it and being revalidated while it is still handed out.
 FROM_CACHE = {"HIT", "REVALIDATED", "STALE", "UPDATING"}
-MAIN_CONF = """daemon off;
-user {user};
-pid {tmp}/nginx.pid;
-error_log stderr warn;
-worker_processes 2;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/ldpub-cache.conf;
-}}
-"""
 
 
 def guide_conf(cache: Path, upstream: int, port: int) -> str:
@@ -78,7 +61,7 @@ def cached(start_server, tiny_copy, tmp_path) -> Iterator[Cached]:
     tmp = tmp_path / "nginx"
     tmp.mkdir()
     (tmp / "ldpub-cache.conf").write_text(guide_conf(tmp / "cache", ldpub.port, port))
-    (tmp / "nginx.conf").write_text(MAIN_CONF.format(user=getpass.getuser(), tmp=tmp))
+    (tmp / "nginx.conf").write_text(nginx_conf(tmp, f"    include {tmp}/ldpub-cache.conf;"))
     with (tmp / "nginx.log").open("wb") as log:
         nginx = subprocess.Popen([NGINX, "-e", "stderr", "-p", str(tmp), "-c",
                                   str(tmp / "nginx.conf")], stdout=log, stderr=subprocess.STDOUT)

@@ -56,7 +56,7 @@ def static_site(repo_snapshot, tmp_path_factory) -> StaticSite:
     return StaticSite(public_url, directory, exported, snapshot)
 
 
-NGINX_CONF = """daemon off;
+NGINX_MAIN = """daemon off;
 user {user};
 pid {tmp}/nginx.pid;
 error_log stderr warn;
@@ -69,14 +69,21 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
-    include {out}/nginx/ldpub-http.conf;
+{http}
+}}
+"""
+EXPORT_HTTP = """    include {out}/nginx/ldpub-http.conf;
     server {{
         listen {host}:{port};
         root {out}/{site};
         include {out}/nginx/ldpub-server.conf;
-    }}
-}}
-"""
+    }}"""
+
+
+def nginx_conf(tmp: Path, http: str) -> str:
+    """nginx's main configuration for a test: in the foreground, its workers running as
+    this user, every temporary file in ``tmp``, and ``http`` in its ``http`` block."""
+    return NGINX_MAIN.format(user=getpass.getuser(), tmp=tmp, http=http)
 
 
 def start_nginx(directory: Path, host: str, port: int, tmp: Path) -> subprocess.Popen:
@@ -84,8 +91,8 @@ def start_nginx(directory: Path, host: str, port: int, tmp: Path) -> subprocess.
     this user (as root, nginx would otherwise switch them to one that cannot read the
     temporary folders)."""
     config = tmp / "nginx.conf"
-    config.write_text(NGINX_CONF.format(user=getpass.getuser(), tmp=tmp, out=directory,
-                                        site=SITE_DIR, host=host, port=port))
+    config.write_text(nginx_conf(tmp, EXPORT_HTTP.format(out=directory, site=SITE_DIR,
+                                                         host=host, port=port)))
     with (tmp / "nginx.log").open("wb") as log:
         process = subprocess.Popen([NGINX, "-e", "stderr", "-p", str(tmp), "-c", str(config)],
                                    stdout=log, stderr=subprocess.STDOUT)
