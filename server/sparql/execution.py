@@ -134,7 +134,7 @@ def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
     tsv = _columns(lines.written(), [found.index(name) for name in variables])
     counted = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     return Answer("solutions", fmt.name, formats.serialize_results(counted, fmt),
-                  count=tsv.count(b"\n") - 1)
+                  count=lines.rows)
 
 
 class _RowLimit(io.RawIOBase):
@@ -150,10 +150,14 @@ class _RowLimit(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
+    @property
+    def rows(self) -> int:
+        return max(self._lines - 1, 0)
+
     def write(self, data) -> int:
         part = bytes(data)
         self._lines += part.count(b"\n")
-        if self._lines - 1 > self.limit:
+        if self.rows > self.limit:
             raise _too_large(self.limit)
         self._parts.append(part)
         return len(part)
