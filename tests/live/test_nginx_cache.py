@@ -1,7 +1,7 @@
 """nginx's cache in front of ``ldpub serve``, with the configuration the deployment guide
-ships (docs/deploy/nginx-cache.conf): answers replayed per variant, never mixed up, a
-reload seen long before ldpub's max-age, and what must stay live (POSTed queries,
-/healthz) never replayed. Debian's nginx on 127.0.0.1, as the guide's reader runs it."""
+ships (docs/deploy/nginx-cache.conf): answers replayed per variant, never mixed up (GET
+queries in each result format too), a reload seen long before ldpub's max-age, and what
+must stay live (POSTed queries, /healthz) never replayed. Debian's nginx on 127.0.0.1, as the guide's reader runs it."""
 
 from __future__ import annotations
 
@@ -72,6 +72,18 @@ def cached(start_server, tiny_copy, tmp_path) -> Iterator[Cached]:
         stop(nginx)
 
 
+def reload_with_a_new_name(cached: Cached, version: str) -> None:
+    """Give Ada Lovelace another name in the data, reload ldpub (SIGHUP) and wait until
+    every worker serves a version other than ``version``."""
+    alpha = cached.data / "alpha.ttl"
+    alpha.write_text(alpha.read_text() + '\n<https://example.org/tiny/id/person/ada-lovelace> '
+                     '<http://schema.org/alternateName> "Ada King" .\n')
+    os.kill(int(cached.ldpub.pidfile.read_text()), signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while wait_for_version(cached.ldpub, lambda seen: True) == version:  # every worker on one
+        assert time.monotonic() < deadline, "ldpub did not reload"
+
+
 def direct(cached: Cached, path: str, **headers: str) -> requests.Response:
     return requests.get(cached.ldpub.url + path, headers=headers, timeout=10)
 
@@ -103,15 +115,7 @@ def test_a_reload_is_seen_through_the_cache_long_before_ldpubs_max_age(cached):
     first_version = cached.get("/healthz").json()["version"]
     first = cached.get(DESCRIPTION, Accept="text/turtle")
     assert cached.get(DESCRIPTION, Accept="text/turtle").headers["X-Cache-Status"] in FROM_CACHE
-    alpha = cached.data / "alpha.ttl"
-    alpha.write_text(alpha.read_text() + '\n<https://example.org/tiny/id/person/ada-lovelace> '
-                     '<http://schema.org/alternateName> "Ada King" .\n')
-    os.kill(int(cached.ldpub.pidfile.read_text()), signal.SIGHUP)
-    reloaded = wait_for_version(cached.ldpub, lambda version: True)  # every worker on one
-    deadline = time.monotonic() + 60
-    while reloaded == first_version:
-        assert time.monotonic() < deadline, "ldpub did not reload"
-        reloaded = wait_for_version(cached.ldpub, lambda version: True)
+    reload_with_a_new_name(cached, first_version)
     # A second's validity, then a revalidation: seen long before the 300 s of ldpub's
     # max-age (the bound is generous for a loaded machine; the bench measures speed).
     deadline = time.monotonic() + 30
@@ -132,3 +136,32 @@ def test_posted_queries_and_healthz_are_always_answered_by_ldpub(cached):
         assert posted.headers.get("X-Cache-Status") in (None, "", "BYPASS")
         health = cached.get("/healthz")
         assert health.ok and "X-Cache-Status" not in health.headers
+
+
+def test_a_get_query_is_replayed_in_each_format_and_answers_anew_after_a_reload(cached):
+    """What bench/sparql_endpoint.py measures through the cache: a repeated GET query is
+    nginx's to answer, in the format each client asked for, and a reload changes it."""
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    formats = {"application/sparql-results+json": "application/sparql-results+json",
+               "text/csv": "text/csv"}
+
+    def ask(accept: str, url: str = cached.url) -> requests.Response:
+        return requests.get(url + "/sparql", params=query, headers={"Accept": accept},
+                            timeout=10)
+
+    for accept in formats:
+        assert ask(accept).headers["X-Cache-Status"] == "MISS"
+    for accept, media_type in formats.items():
+        replayed, answered = ask(accept), ask(accept, cached.ldpub.url)
+        assert replayed.headers["X-Cache-Status"] in FROM_CACHE, accept
+        assert replayed.headers["Content-Type"].startswith(media_type)
+        assert replayed.content == answered.content, accept
+    before = int(ask("text/csv").text.splitlines()[1])
+
+    reload_with_a_new_name(cached, cached.get("/healthz").json()["version"])
+    deadline = time.monotonic() + 30  # generous on a loaded machine; the bench measures
+    after = before
+    while after == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+        after = int(ask("text/csv").text.splitlines()[1])
+    assert after > before, "the cache replays the answer of the old data"
