@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, SH
 
 from server.domain.loading import DatasetInvalid, DataUnreadable, check, load_snapshot
 from server.domain.validation import (
@@ -191,6 +191,42 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
     ]
     named = [result.shape for result in report.results if "://" in (result.shape or "")]
     assert named == [f"{TINY}shapes#Advice"], f"the results name the shapes {named}"
+
+
+def test_the_native_engine_in_two_runs_reports_what_one_run_gives(tiny_copy, monkeypatch):
+    """Below ``TWO_RUNS_UP_TO`` the native engine validates twice at once, each run over
+    half of the shapes: one report comes of it, with every result of one run over all the
+    shapes, and one report node that does not conform."""
+    import pyshacl_turbo
+
+    from server.domain import validation
+
+    alpha, beta = tiny_copy / "data" / "alpha.ttl", tiny_copy / "data" / "beta.ttl"
+    alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
+    beta.write_text(beta.read_text() + f'<{SOCIETY}> schema:description "Founded in 1812." .\n')
+    (tiny_copy / "shapes" / "report.ttl").write_text(REPORT_SHAPES)
+    runs: list = []  # the shapes each run of the engine was given
+    engine = pyshacl_turbo.validate
+
+    def validate(*args, **kwargs):
+        runs.append(kwargs["use_shapes"])
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(pyshacl_turbo, "validate", validate)
+    _, halves = check(settings_for(tiny_copy, "turbo"))
+    monkeypatch.setattr(validation, "TWO_RUNS_UP_TO", 0)
+    _, whole = check(settings_for(tiny_copy, "turbo"))
+
+    first, second, everything = runs
+    assert first and second and not set(first) & set(second) and everything is None
+    assert {f"{TINY}shapes#TwoMembers", f"{TINY}shapes#Advice"} <= {*first, *second}
+    assert [r.line() for r in halves.results] == [r.line() for r in whole.results]
+    assert len({r.severity for r in halves.results}) == 4  # results of several shapes
+    assert not halves.conforms and not whole.conforms
+    graph = halves.graph
+    [head] = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(head, SH.conforms).toPython() is False
+    assert len(set(graph.objects(head, SH.result))) == len(halves.results)
 
 
 @pytest.mark.parametrize("validator", ENGINES)
