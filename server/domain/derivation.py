@@ -151,15 +151,19 @@ def justify(store: ox.Store, rules: Iterable[RuleBody], derived: ox.NamedNode) -
     for rule in rules:
         for alternative in rule.alternatives:
             size = len(alternative.patterns)
+            available = alternative.bound | alternative.computed
+            # the templates this alternative can fill, and its patterns, as slots
+            templates = [_slots(template) for template in rule.template
+                         if {v for v in template if isinstance(v, Variable)} <= available]
+            patterns = [(_slots((p.subject, p.predicate, p.object)),
+                         _UNION if p.graph is None else _slots((p.graph,))[0])
+                        for p in alternative.patterns]
             result = store.query(alternative.select(), use_default_graph_as_union=True)
             names = [v.value for v in result.variables]
             for solution in result:
-                binding = {n: solution[n] for n in names if solution[n] is not None}
-                premises = _premises(store, alternative, binding)
-                for template in rule.template:
-                    if not {v for v in template if isinstance(v, Variable)} <= (
-                            alternative.bound | alternative.computed):
-                        continue
+                binding = {n: term for n in names if (term := solution[n]) is not None}
+                premises = _premises(store, patterns, binding)
+                for template in templates:
                     for triple in _derived_matches(store, template, binding, derived):
                         own = {q for q in premises if q.triple != triple}
                         if not own:
@@ -173,20 +177,35 @@ def justify(store: ox.Store, rules: Iterable[RuleBody], derived: ox.NamedNode) -
     return found
 
 
-def _premises(store: ox.Store, alternative: Alternative, binding: dict[str, object]) -> set[ox.Quad]:
+# A pattern's graph when it has none: the union of the graphs.
+_UNION = object()
+
+
+def _slots(terms) -> tuple:
+    """A pattern's terms as a binding fills them: a variable by its name (a ``str``), a
+    constant as its pyoxigraph term, made once per rule rather than once per solution."""
+    return tuple(str(t) if isinstance(t, Variable) else _bound(t, {}) for t in terms)
+
+
+def _filled(slots: tuple, binding: dict[str, object]) -> list:
+    return [binding.get(s) if isinstance(s, str) else s for s in slots]
+
+
+def _premises(store: ox.Store, patterns: list[tuple[tuple, object]],
+              binding: dict[str, object]) -> set[ox.Quad]:
     premises = set()
-    for pattern in alternative.patterns:
-        terms = [_bound(t, binding) for t in (pattern.subject, pattern.predicate, pattern.object)]
-        graph = None if pattern.graph is None else _bound(pattern.graph, binding)
-        if any(t is None for t in terms) or (pattern.graph is not None and graph is None):
+    for slots, graph in patterns:
+        terms = _filled(slots, binding)
+        where = None if graph is _UNION else _filled((graph,), binding)[0]
+        if any(t is None for t in terms) or (graph is not _UNION and where is None):
             continue
-        premises.update(store.quads_for_pattern(*terms, graph))
+        premises.update(store.quads_for_pattern(*terms, where))
     return premises
 
 
-def _derived_matches(store: ox.Store, template, binding, derived: ox.NamedNode) -> Iterator[ox.Triple]:
-    terms = [_bound(t, binding) for t in template]
-    for quad in store.quads_for_pattern(*terms, derived):
+def _derived_matches(store: ox.Store, template: tuple, binding: dict[str, object],
+                     derived: ox.NamedNode) -> Iterator[ox.Triple]:
+    for quad in store.quads_for_pattern(*_filled(template, binding), derived):
         yield quad.triple
 
 
