@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 GOAL = 1 / 5  # a page's rate at 16 connections, as a share of nginx's on the same bytes (#17)
 NGINX_CONF = """
 worker_processes 2;
@@ -133,8 +134,7 @@ def _ms(text: str) -> float:
 def start_nginx(root: Path, port: int, cached_upstream: int) -> subprocess.Popen:
     """nginx serving the static files on ``port``, and the guide's cache in front of
     ``ldpub serve`` (on ``cached_upstream``) on ``port + 1``."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
+    if not Path(NGINX).exists():
         raise SystemExit("nginx is not installed (apt-get install nginx)")
     cache = (REPOSITORY / "docs" / "deploy" / "nginx-cache.conf").read_text()
     for old, new in (("/var/cache/nginx/ldpub", str(root / "cache")),
@@ -143,7 +143,7 @@ def start_nginx(root: Path, port: int, cached_upstream: int) -> subprocess.Popen
         cache = cache.replace(old, new)
     (root / "ldpub-cache.conf").write_text(cache)
     (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, port=port))
-    return subprocess.Popen([nginx, "-p", str(root), "-c", str(root / "nginx.conf"),
+    return subprocess.Popen([NGINX, "-p", str(root), "-c", str(root / "nginx.conf"),
                              "-g", "daemon off;"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 

@@ -413,10 +413,10 @@ def rate(server: Server, texts: list[str], seconds: float) -> float:
 def behind_the_cache(ours: Server) -> Iterator[Server | None]:
     """Ours behind nginx with the guide's cache (``docs/deploy/nginx-cache.conf``), as
     ``bench/http_pages.py`` runs it; None when nginx is not installed."""
-    from bench.http_pages import free_pair, start_nginx
+    from bench.http_pages import NGINX, free_pair, start_nginx
     from bench.http_pages import stop as stop_nginx
 
-    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+    if not Path(NGINX).exists():
         yield None
         return
     root = Path(tempfile.mkdtemp(prefix="ldpub-bench-nginx-"))

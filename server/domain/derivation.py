@@ -156,7 +156,7 @@ def justify(store: ox.Store, rules: Iterable[RuleBody], derived: ox.NamedNode) -
             templates = [_slots(template) for template in rule.template
                          if {v for v in template if isinstance(v, Variable)} <= available]
             patterns = [(_slots((p.subject, p.predicate, p.object)),
-                         _UNION if p.graph is None else _slots((p.graph,))[0])
+                         _UNION if p.graph is None else _slot(p.graph))
                         for p in alternative.patterns]
             result = store.query(alternative.select(), use_default_graph_as_union=True)
             names = [v.value for v in result.variables]
@@ -181,14 +181,22 @@ def justify(store: ox.Store, rules: Iterable[RuleBody], derived: ox.NamedNode) -
 _UNION = object()
 
 
-def _slots(terms) -> tuple:
-    """A pattern's terms as a binding fills them: a variable by its name (a ``str``), a
+def _slot(term: _Term):
+    """A pattern's term as a binding fills it: a variable by its name (a ``str``), a
     constant as its pyoxigraph term, made once per rule rather than once per solution."""
-    return tuple(str(t) if isinstance(t, Variable) else _bound(t, {}) for t in terms)
+    return str(term) if isinstance(term, Variable) else _bound(term, {})
+
+
+def _slots(terms) -> tuple:
+    return tuple(map(_slot, terms))
+
+
+def _fill(slot, binding: dict[str, object]):
+    return binding.get(slot) if isinstance(slot, str) else slot
 
 
 def _filled(slots: tuple, binding: dict[str, object]) -> list:
-    return [binding.get(s) if isinstance(s, str) else s for s in slots]
+    return [_fill(s, binding) for s in slots]
 
 
 def _premises(store: ox.Store, patterns: list[tuple[tuple, object]],
@@ -196,7 +204,7 @@ def _premises(store: ox.Store, patterns: list[tuple[tuple, object]],
     premises = set()
     for slots, graph in patterns:
         terms = _filled(slots, binding)
-        where = None if graph is _UNION else _filled((graph,), binding)[0]
+        where = None if graph is _UNION else _fill(graph, binding)
         if any(t is None for t in terms) or (graph is not _UNION and where is None):
             continue
         premises.update(store.quads_for_pattern(*terms, where))
