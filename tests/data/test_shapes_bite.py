@@ -618,8 +618,9 @@ def bite_reports(tmp_path_factory) -> dict[tuple[str, str], ValidationReport]:
     with ProcessPoolExecutor(os.cpu_count(), mp_context=get_context("spawn")) as pool:
         pending = {(root, engine): pool.submit(_report, root, engine)
                    for engine in ENGINES for root in batches}
-        for (root, engine), report in pending.items():
-            reports.update({(name, engine): report.result() for name in batches[root]})
+        for (root, engine), future in pending.items():
+            report = future.result()
+            reports.update({(name, engine): report for name in batches[root]})
     return reports
 
 
