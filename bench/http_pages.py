@@ -78,6 +78,15 @@ class Run:
     errors: int
 
 
+def nginx_root(prefix: str) -> Path:
+    """A fresh folder with its ``www/``, open to nginx's workers (another user), which
+    read the files and write the cache there."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(root, 0o755)
+    (root / "www").mkdir(mode=0o755)
+    return root
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -216,9 +225,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
 
-    root = Path(tempfile.mkdtemp(prefix="ldpub-bench-"))
-    os.chmod(root, 0o755)  # nginx's workers read it as another user
-    (root / "www").mkdir(mode=0o755)
+    root = nginx_root("ldpub-bench-")
     ours_port, floor_port, granian_port = (free_port() for _ in range(3))
     nginx_port = free_pair()
     ours = start_ldpub(ours_port, options.workers, options.threads, root / "ldpub.log")

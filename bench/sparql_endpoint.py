@@ -383,8 +383,8 @@ def goal_runs(ours: Server, anchor: Server, mix: list[str], seconds: float,
     With ``cached`` (ours behind the guide's nginx cache), each run again through it:
     the same texts repeated, so after the first pass nginx answers them."""
     lines = [f"\ngoals, by 16 clients for {seconds:g} s each (ldpub / {anchor.label}):\n\n",
-             "| run | ldpub | ldpub qps | anchor qps | ratio | goal | |\n"
-             "|---|---|---|---|---|---|---|\n"]
+             ("| run | ldpub | ldpub qps | anchor qps | ratio | goal | |\n"
+              "|---|---|---|---|---|---|---|\n")]
     kinds = [*((name, "trivial", [text]) for name, text in TRIVIAL.items()),
              (f"{len(mix)} example queries", "mix", mix)]
     for name, kind, texts in kinds:
@@ -413,15 +413,13 @@ def rate(server: Server, texts: list[str], seconds: float) -> float:
 def behind_the_cache(ours: Server) -> Iterator[Server | None]:
     """Ours behind nginx with the guide's cache (``docs/deploy/nginx-cache.conf``), as
     ``bench/http_pages.py`` runs it; None when nginx is not installed."""
-    from bench.http_pages import NGINX, free_pair, start_nginx
+    from bench.http_pages import NGINX, free_pair, nginx_root, start_nginx
     from bench.http_pages import stop as stop_nginx
 
     if not Path(NGINX).exists():
         yield None
         return
-    root = Path(tempfile.mkdtemp(prefix="ldpub-bench-nginx-"))
-    os.chmod(root, 0o755)  # nginx's workers write its cache as another user
-    (root / "www").mkdir(mode=0o755)
+    root = nginx_root("ldpub-bench-nginx-")
     port = free_pair()
     nginx = start_nginx(root, port, ours.port)
     try:
