@@ -36,6 +36,10 @@ __all__ = ["COVERAGE", "Coverage", "Place", "coverage", "dataset_coverage", "dat
 AREA_CLASSES = (SCHEMA.Country, SCHEMA.AdministrativeArea, SCHEMA.City)
 NAMES = (str(SCHEMA.name), str(RDFS.label))
 COVERAGE = "coverage"  # its name among the values made at load (``domain.precomputed``)
+# The places the landing pages' markup names, as it names at most 50 source articles: a
+# summary for search engines, which every landing page carries (960 places, 250 KB of
+# markup, at 1M generated statements); the data and its SPARQL endpoint hold them all.
+PLACES = 50
 
 _COVERAGE: Memo[Coverage] = Memo(4)
 
@@ -138,7 +142,7 @@ def dataset_markup(desc: DatasetDescription, covered: Coverage) -> dict:
         first, last = covered.dates[0], covered.dates[-1]
         markup["temporalCoverage"] = first if first == last else f"{first}/{last}"
     if covered.places:
-        markup["spatialCoverage"] = [_place_markup(place) for place in covered.places]
+        markup["spatialCoverage"] = [_place_markup(place) for place in covered.places[:PLACES]]
     return {key: value for key, value in markup.items() if value != []}
 
 

@@ -61,6 +61,9 @@ DEFAULT_DESCRIPTION = {
 }
 RIGHTS = {"fr": "Données réutilisables selon la licence {}.",
           "en": "Data reusable under the licence {}."}
+# The source articles the description names (dct:source, the page, the markup's isBasedOn);
+# how many there are in all is said beside them.
+SOURCES = 50
 EXAMPLES = 3
 EXAMPLE_CLASSES = 12  # look for examples among the most populous classes only
 # What names an agent the data describes (DCAT-AP wants a foaf:name for each).
@@ -111,7 +114,8 @@ class DatasetFacts:
     """What the description needs from the store: read once per data version."""
 
     own: tuple[ox.Quad, ...]
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # the first SOURCES articles
+    sources_total: int
     examples: tuple[str, ...]
     link_sets: tuple[LinkSet, ...]
     agents: dict[str, tuple[ox.Literal, ...]]  # creator/publisher IRI -> its names
@@ -148,6 +152,7 @@ class DatasetDescription:
     uri_space: str
     addresses: Addresses
     sources: tuple[str, ...]
+    sources_total: int
     examples: tuple[str, ...]
     vocabularies: tuple[str, ...]
     classes: tuple[Partition, ...]
@@ -170,7 +175,7 @@ def dataset_facts(snapshot: Snapshot, base_iri: str) -> DatasetFacts:
     me = ox.NamedNode(dataset_iri(base_iri))
     own = tuple(q for q in store.describe(me.value)
                 if q.subject == me or isinstance(q.subject, ox.BlankNode))
-    sources = _instances(store, str(SCHEMA.NewsArticle), limit=50)
+    articles = _instances(store, str(SCHEMA.NewsArticle))
     ranked = sorted(snapshot.stats.classes.items(), key=lambda item: -item[1])
     examples: list[str] = []
     for cls, _ in ranked[:EXAMPLE_CLASSES]:
@@ -179,7 +184,8 @@ def dataset_facts(snapshot: Snapshot, base_iri: str) -> DatasetFacts:
             examples.append(found[0])
         if len(examples) == EXAMPLES:
             break
-    return DatasetFacts(own=own, sources=sources, examples=tuple(examples),
+    return DatasetFacts(own=own, sources=articles[:SOURCES], sources_total=len(articles),
+                        examples=tuple(examples),
                         link_sets=_link_sets(store), agents=_agent_names(store, own),
                         texts=_source_texts(store, base_iri))
 
@@ -204,6 +210,7 @@ def dataset_description(snapshot: Snapshot, base_iri: str, licence: str, facts: 
         uri_space=f"{base_iri}id/",
         addresses=addresses,
         sources=facts.sources,
+        sources_total=facts.sources_total,
         examples=facts.examples,
         vocabularies=_vocabularies(stats, snapshot.prefixes),
         classes=_partitions(stats.classes),
@@ -377,10 +384,9 @@ def _vocabularies(stats, prefixes: dict[str, str]) -> tuple[str, ...]:
                          if any(iri.startswith(ns) for iri in used)}))
 
 
-def _instances(store, cls: str, limit: int = 50) -> tuple[str, ...]:
+def _instances(store, cls: str) -> tuple[str, ...]:
     text = queries.bind(queries.INSTANCES, **{"class": [ox.NamedNode(cls)]})
-    found = sorted(s["s"].value for s in store.query(text) if isinstance(s["s"], ox.NamedNode))
-    return tuple(found[:limit])
+    return tuple(sorted(s["s"].value for s in store.query(text) if isinstance(s["s"], ox.NamedNode)))
 
 
 def _source_texts(store, base_iri: str) -> tuple[SourceText, ...]:

@@ -236,13 +236,14 @@ def collect_stats(select: Callable[[str], Iterable]) -> Stats:
     )
 
 # What happened when, for the home page's timeline: the resources of some classes with
-# a date, earliest first.
+# a date, earliest first. All of them, since the page says how many there are (it draws
+# the first few).
 DATED = """
 SELECT DISTINCT ?s ?date WHERE {
   VALUES ?class { } VALUES ?p { }
   GRAPH ?g { ?s a ?class } GRAPH ?h { ?s ?p ?date }
   FILTER(isLiteral(?date))
-} ORDER BY ?date ?s LIMIT 500
+} ORDER BY ?date ?s
 """
 
 # Who signed what with whom: every agreement the people of one agreement took part in,

@@ -26,6 +26,8 @@ from server.web.ordering import incoming_title
 from server.web.terms import SourceMark, Term, Value, literal_value, source_marks, term_of
 
 DESCRIPTION_LIMIT = 140
+# The articles the home page lists; past them it links to the class that holds them all.
+HOME_SOURCES = 12
 
 __all__ = [
     "BrowsePage",
@@ -74,7 +76,9 @@ class HomePage:
     lang: str
     title: Label
     descriptions: tuple[Label, ...]
-    sources: tuple[SourceMark, ...]
+    sources: tuple[SourceMark, ...]  # the first HOME_SOURCES
+    sources_total: int
+    sources_class: str | None  # where all the articles are listed
     classes: tuple[ClassCount, ...]
     stats: Stats
     resources: int
@@ -181,13 +185,15 @@ def home_page(found: Catalogue, sources: Sources, dataset: Sequence[ox.Quad], da
         if q.subject.value == dataset_iri and isinstance(q.object, ox.Literal)
         and q.predicate.value in (str(DCTERMS.description), str(RDFS.comment)))
     chosen = [d for d in descriptions if d.lang == lang] or list(descriptions[:1])
-    articles = tuple(source_marks(sources, [s.graph for s in sources.ordered()
-                                            if s.role == "article"], lang))
+    graphs = [s.graph for s in sources.ordered() if s.role == "article"]
+    articles = tuple(source_marks(sources, graphs[:HOME_SOURCES], lang))
     return HomePage(
         lang=lang,
         title=labels.get(dataset_iri, lang) if labels.has(dataset_iri) else Label(ui["home_title"], lang),
         descriptions=tuple(chosen),
         sources=articles,
+        sources_total=len(graphs),
+        sources_class=found.covering_class([sources.by_graph[g].article for g in graphs]),
         classes=class_counts(found, lang, base),
         stats=stats,
         resources=len(found.entries),

@@ -23,6 +23,9 @@ from server.web.literals import literal_text
 
 __all__ = ["Edge", "Link", "Node", "SigningGraph", "Timeline", "TimelineMark", "signing_graph", "timeline"]
 
+# The first marks drawn when there are more: a page a reader can scroll at any size (at 1M
+# statements the whole timeline was 480 marks, about 380 KB of the home page).
+TIMELINE_MARKS = 12
 LABEL_CHARS = 72  # longer labels are cut with "…" (the full one is the mark's title)
 NODE_CHARS = 30
 ROW, MONTH_GAP, TOP = 34, 30, 26
@@ -63,8 +66,14 @@ class Timeline:
     marks: tuple[TimelineMark, ...]
     months: tuple[tuple[str, int], ...]  # (month in words, y) where a month begins
     height: int
+    total: int  # the dated events, drawn or not
     width: int = WIDTH
     axis_x: int = 170
+
+    @property
+    def more(self) -> int:
+        """The dated events not drawn."""
+        return self.total - len(self.marks)
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -72,13 +81,15 @@ class Timeline:
                      for m in self.marks)
 
 
-def timeline(events: Sequence[DatedEvent], labels: Labels, lang: str) -> Timeline | None:
-    """The dated events one under the other, earliest first, a month's events together."""
+def timeline(events: Sequence[DatedEvent], labels: Labels, lang: str,
+             limit: int = TIMELINE_MARKS) -> Timeline | None:
+    """The first ``limit`` dated events one under the other, earliest first, a month's
+    events together."""
     if not events:
         return None
     words = messages(lang)
     marks, months, y, month = [], [], TOP, None
-    for event in events:
+    for event in events[:limit]:
         if (event.date.year, event.date.month) != month:
             month = (event.date.year, event.date.month)
             y += MONTH_GAP if marks else 0
@@ -91,9 +102,11 @@ def timeline(events: Sequence[DatedEvent], labels: Labels, lang: str) -> Timelin
                                   label.lang, date, machine or event.date.isoformat(), y))
         y += ROW
     items = "; ".join(f"{m.date}: {m.full}" for m in marks)
-    description = words["timeline_desc"].format(n=len(marks), first=marks[0].date,
-                                                last=marks[-1].date, items=items)
-    return Timeline(words["timeline_title"], description, tuple(marks), tuple(months), y)
+    key = "timeline_desc" if len(events) == len(marks) else "timeline_desc_first"
+    description = words[key].format(n=len(marks), total=len(events), first=marks[0].date,
+                                    last=marks[-1].date, items=items)
+    return Timeline(words["timeline_title"], description, tuple(marks), tuple(months), y,
+                    len(events))
 
 
 @dataclass(frozen=True)

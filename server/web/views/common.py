@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable, Iterable
 
 from flask import Response, current_app, render_template, request, url_for
 
+from server.domain import catalogue
 from server.domain.describe import scope
 from server.domain.formats import HTML, RDF_FORMATS, TURTLE, Format, lenient_name
 from server.domain.labels import CORE_LABELS, Label, Labels
@@ -31,6 +32,7 @@ from server.web.negotiation import negotiate, pick_language
 from server.web.terms import Term
 
 __all__ = [
+    "browse_href",
     "document_links",
     "has_endpoint",
     "html_response",
@@ -163,6 +165,17 @@ def term_parameter(name: str, prefixes: dict[str, str]) -> str:
 
 def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
+
+
+def browse_href(cls: str | None) -> str | None:
+    """The browse page of ``cls``, where a page that lists a few of its members sends
+    readers for all; None without one (no such class published, or no browse route)."""
+    if cls is None or not has_endpoint("search.browse"):
+        return None
+    served = publisher()
+    if cls not in catalogue.catalogue(served.snapshot, served.settings.base_iri).by_class:
+        return None
+    return url_for("search.browse", **{"class": cls})
 
 
 def _href(endpoint: str) -> str | None:

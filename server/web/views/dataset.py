@@ -22,6 +22,7 @@ from server.domain.examples import example_queries
 from server.domain.formats import HTML
 from server.domain.labels import CORE_LABELS, Labels
 from server.domain.loading import Snapshot
+from server.domain.namespaces import SCHEMA
 from server.memo import Memo
 from server.problems import ResourceNotFound
 from server.runtime.publisher import publisher
@@ -32,6 +33,7 @@ from server.web.terms import Term, embed_json, term_of
 from server.web.views.changes import feed_quads
 from server.web.views.common import (
     DOCUMENT_FORMATS,
+    browse_href,
     byte_size,
     has_endpoint,
     negotiate_document,
@@ -45,6 +47,9 @@ DUMP_MAX_AGE = 3600
 SPARQL_ENDPOINT = "sparql.endpoint"
 PAGE_ENDPOINT = "resources.page"
 GRAPH_ENDPOINT = "graphs.graph"
+# The graphs the page's table lists, the largest first: at 1M statements they are 6,000,
+# every one in the description as data and in the sitemap.
+GRAPHS_SHOWN = 50
 FEED_ENDPOINT = "changes.feed"
 _FACTS: Memo[void.DatasetFacts] = Memo(4)
 _KEYS: Memo[list] = Memo(4)
@@ -65,7 +70,8 @@ def description(ext: str | None = None) -> Response:
         page = render_template("dataset.html", page=desc, lang=lang, alternates=links,
                                formats=_format_links("dataset.void"), sizes=byte_size,
                                href=urls.local_href, markup=_markup(snapshot, desc),
-                               name=_names(snapshot, desc, lang))
+                               name=_names(snapshot, desc, lang), graphs_shown=GRAPHS_SHOWN,
+                               all_sources=browse_href(str(SCHEMA.NewsArticle)))
         return _html(page, links)
     body = formats.serialize_quads([*void.void_quads(desc), *_canned_queries(desc.iri),
                                     *releases_quads(snapshot, desc.licence),

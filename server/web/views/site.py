@@ -23,6 +23,7 @@ from server.web.negotiation import negotiate
 from server.web.pages import home_page
 from server.web.pictures import timeline
 from server.web.views.common import (
+    browse_href,
     has_endpoint,
     html_response,
     reader_language,
@@ -63,13 +64,18 @@ def home():
         examples = [(query, url_for("canned.query", name=query.name)
                      if has_endpoint("canned.query") else None)
                     for query in example_queries(settings.queries_dir)]
-        page = home_page(catalogue.catalogue(snapshot, settings.base_iri), sources(snapshot),
+        found = catalogue.catalogue(snapshot, settings.base_iri)
+        page = home_page(found, sources(snapshot),
                          about, dataset, snapshot.stats, examples, reader_language(),
                          settings.base_iri)
         dated = dated_events(snapshot)
+        drawn = timeline(dated.events, dated.labels, page.lang)
         return {
             "page": page,
-            "timeline": timeline(dated.events, dated.labels, page.lang),
+            "timeline": drawn,
+            "all_sources": browse_href(page.sources_class),
+            "all_events": browse_href(found.covering_class([e.iri for e in dated.events]))
+            if drawn and drawn.more else None,
             "languages": [(code, urls.absolute("site.home", lang=code)) for code in LANGUAGES],
             "data_links": [(name, href) for name, href in (
                 (name, urls.sparql_href() if endpoint == SPARQL_ENDPOINT else
