@@ -3,6 +3,8 @@
 Two engines, one report. pySHACL is the reference implementation; pyshacl-turbo is a
 native engine that gives the same results on our shapes (a test holds the two to it)
 about forty times faster, which is what lets millions of statements through the gate.
+Beside it, the shapes made only of SPARQL queries run on the staged store itself
+(``sparql_shapes``), where they cost a fraction of what the engine spends on them.
 ``auto`` takes the reference below ``AUTO_LIMIT`` statements and the native engine
 above it. Each engine is wrapped once here and run under a lock (pySHACL patches rdflib
 globals while it loads shapes); its report is read from the report graph (SHACL §3.6),
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -23,6 +25,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
+
+from server.domain import sparql_shapes
 
 __all__ = [
     "AUTO_LIMIT",
@@ -42,10 +46,11 @@ _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 # pySHACL spends about 2 ms a statement on our shapes (20 s for 10k); below this it
 # answers in seconds, above it the native engine takes over.
 AUTO_LIMIT = 10_000
-# Up to this size of the data as N-Quads (characters; 407M for 1M statements), the native
-# engine validates it in two runs at once, each over half of the shapes, on two cores or
-# more: 91 s become 56 s at 1M, but each run holds its own copy of the data (peak 2.9 GB
-# becomes 4.3 GB). Past it, one run, so that 5M statements (14.6 GB in one run) still fit.
+# Where the store takes no shapes: up to this size of the data as N-Quads (characters;
+# 407M for 1M statements), the native engine validates it in two runs at once, each over
+# half of the shapes, on two cores or more: 91 s become 56 s at 1M, but each run holds its
+# own copy of the data (peak 2.9 GB becomes 4.3 GB). Past it, one run, so that 5M
+# statements (14.6 GB in one run) still fit.
 TWO_RUNS_UP_TO = 600_000_000
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _CLASSES = (RDFS.Class, OWL.Class)
@@ -174,8 +179,10 @@ def _pyshacl(source: ValidationInput) -> Graph:
 
 
 def _turbo(source: ValidationInput) -> Graph:
-    """The native engine's report; below ``TWO_RUNS_UP_TO``, the union of two runs at
-    once, each over half of the shapes (its Rust code runs without the GIL)."""
+    """The native engine's report, with the SHACL-SPARQL shapes it would spend most of
+    its time on run on the store meanwhile (``sparql_shapes``; the engine's Rust code
+    runs without the GIL). Without such shapes, below ``TWO_RUNS_UP_TO``, two runs of
+    the engine at once, each over half of the shapes."""
     import pyshacl_turbo
     from pyshacl_turbo.rdf import Input
 
@@ -191,8 +198,10 @@ def _turbo(source: ValidationInput) -> Graph:
     shapes = ox.Store()
     shapes.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                   for q in _quads(source.store, source.shapes_graph))
-    two_runs = len(text) <= TWO_RUNS_UP_TO and (os.cpu_count() or 1) > 1
-    halves = _halves(source) if two_runs else (None,)
+    targeted = _targeted(source)
+    on_store = _store_shapes(source) if targeted is not None else ()
+    taken = {shape.iri for shape in on_store}
+    runs = _runs(targeted, taken, two=len(text) <= TWO_RUNS_UP_TO and (os.cpu_count() or 1) > 1)
 
     def run(use_shapes: list[str] | None) -> Graph:
         data = Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
@@ -202,17 +211,18 @@ def _turbo(source: ValidationInput) -> Graph:
         return _report_graph(report_graph)
 
     try:
-        with ThreadPoolExecutor(len(halves)) as pool:
-            return _merged(list(pool.map(run, halves)))
+        with ThreadPoolExecutor(max(1, len(runs))) as pool:
+            engine_runs = [pool.submit(run, shapes_of_run) for shapes_of_run in runs]
+            reports = [_on_store(source, on_store)] if on_store else []
+            return _merged([*(f.result() for f in engine_runs), *reports])
     except (pyshacl_turbo.ReportableRuntimeError, pyshacl_turbo.ValidationFailure,
             ValueError) as error:
         raise ShapesUnusable(str(error)) from error
 
 
-def _halves(source: ValidationInput) -> tuple[list[str] | None, ...]:
-    """The shapes with targets, dealt alternately into two runs, those with SPARQL
-    targets (the costly ones) first; one run of every shape, ``(None,)``, if a shape
-    with targets is not a node shape named by an IRI (a run is given its shapes' IRIs)."""
+def _targeted(source: ValidationInput) -> list[str] | None:
+    """The shapes with targets, those with SPARQL targets (the costly ones) first; None if
+    one is not a node shape named by an IRI (a run is given its shapes' IRIs)."""
     store, graph = source.store, ox.NamedNode(source.shapes_graph)
 
     def has(subject, predicate: str, obj: str | None = None) -> bool:
@@ -225,14 +235,47 @@ def _halves(source: ValidationInput) -> tuple[list[str] | None, ...]:
                  for q in store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(c),
                                                   graph)
                  if has(q.subject, RDF.type, SH.NodeShape)}  # implicit class targets
-    if len(targeted) < 2 or not all(isinstance(s, ox.NamedNode) and has(s, RDF.type, SH.NodeShape)
-                                    for s in targeted):
-        return (None,)
+    if not all(isinstance(s, ox.NamedNode) and has(s, RDF.type, SH.NodeShape) for s in targeted):
+        return None
     costly = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH.target), None, graph)
               if not isinstance(q.object, ox.Literal) and has(q.object, RDF.type, SH.SPARQLTarget)}
-    dealt = [s.value for s in (*sorted(targeted & costly, key=str),
-                               *sorted(targeted - costly, key=str))]
-    return dealt[0::2], dealt[1::2]
+    return [s.value for s in (*sorted(targeted & costly, key=str),
+                              *sorted(targeted - costly, key=str))]
+
+
+def _runs(targeted: list[str] | None, taken: set[str], two: bool) -> tuple[list[str] | None, ...]:
+    """The engine's runs. When the store took shapes, one run of the others (none if it
+    took them all): at 1M, 43.6 s and 3.1 GB, where two runs beside the store took
+    49.4 s and 4.3 GB. Else the shapes dealt alternately into two runs, when ``two``;
+    else one run of every shape (``None``, also when the shapes cannot be named)."""
+    if targeted is None:
+        return (None,)
+    if taken:
+        rest = [shape for shape in targeted if shape not in taken]
+        return (rest,) if rest else ()
+    return (targeted[0::2], targeted[1::2]) if two and len(targeted) > 1 else (None,)
+
+
+def _store_shapes(source: ValidationInput) -> tuple[sparql_shapes.SparqlShape, ...]:
+    """The SHACL-SPARQL shapes the store runs, if it holds nothing but what is validated
+    and the shapes (its default graph is then the union the engines query)."""
+    expected = {*source.data_graphs, source.ontology_graph, source.shapes_graph}
+    if any(g.value not in expected for g in source.store.named_graphs()):
+        return ()
+    return sparql_shapes.sparql_shapes(source.store, source.shapes_graph)
+
+
+def _on_store(source: ValidationInput, shapes: Sequence[sparql_shapes.SparqlShape]) -> Graph:
+    """``shapes`` run on the store, its shapes graph set aside meanwhile: the engines do
+    not see the shapes among the data."""
+    store, graph = source.store, ox.NamedNode(source.shapes_graph)
+    kept = list(store.quads_for_pattern(None, None, None, graph))
+    store.remove_graph(graph)
+    try:
+        return sparql_shapes.report(shapes, store)
+    finally:
+        store.add_graph(graph)
+        store.extend(kept)
 
 
 def _merged(reports: list[Graph]) -> Graph:
