@@ -1,7 +1,7 @@
 """The landing pages keep a reader's size when the data grows: past the first few articles,
 dated events, graphs and places, they say how many there are and where all of them are
 listed, instead of drawing every one (at 1M generated statements the home page was
-740 KB). The data here is 13 copies of the repository's, each with its own IRIs."""
+732 KB). The data here is 13 copies of the repository's, each with its own IRIs."""
 
 from __future__ import annotations
 
