@@ -216,7 +216,7 @@ def _turbo(source: ValidationInput) -> Graph:
             reports = [_on_store(source, on_store)] if on_store else []
             return _merged([*(f.result() for f in engine_runs), *reports])
     except (pyshacl_turbo.ReportableRuntimeError, pyshacl_turbo.ValidationFailure,
-            ValueError) as error:
+            ValueError, SyntaxError) as error:  # SyntaxError: a query Oxigraph cannot read
         raise ShapesUnusable(str(error)) from error
 
 
@@ -258,11 +258,14 @@ def _runs(targeted: list[str] | None, taken: set[str], two: bool) -> tuple[list[
 
 def _store_shapes(source: ValidationInput) -> tuple[sparql_shapes.SparqlShape, ...]:
     """The SHACL-SPARQL shapes the store runs, if it holds nothing but what is validated
-    and the shapes (its default graph is then the union the engines query)."""
+    and the shapes, in named graphs (the union of the others is then the default graph
+    the engines query)."""
+    store = source.store
     expected = {*source.data_graphs, source.ontology_graph, source.shapes_graph}
-    if any(g.value not in expected for g in source.store.named_graphs()):
+    if (any(g.value not in expected for g in store.named_graphs())
+            or next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None)):
         return ()
-    return sparql_shapes.sparql_shapes(source.store, source.shapes_graph)
+    return sparql_shapes.sparql_shapes(store, source.shapes_graph)
 
 
 def _on_store(source: ValidationInput, shapes: Sequence[sparql_shapes.SparqlShape]) -> Graph:
