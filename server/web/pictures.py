@@ -81,15 +81,14 @@ class Timeline:
                      for m in self.marks)
 
 
-def timeline(events: Sequence[DatedEvent], labels: Labels, lang: str,
-             limit: int = TIMELINE_MARKS) -> Timeline | None:
-    """The first ``limit`` dated events one under the other, earliest first, a month's
-    events together."""
+def timeline(events: Sequence[DatedEvent], labels: Labels, lang: str) -> Timeline | None:
+    """The first ``TIMELINE_MARKS`` dated events one under the other, earliest first, a
+    month's events together."""
     if not events:
         return None
     words = messages(lang)
     marks, months, y, month = [], [], TOP, None
-    for event in events[:limit]:
+    for event in events[:TIMELINE_MARKS]:
         if (event.date.year, event.date.month) != month:
             month = (event.date.year, event.date.month)
             y += MONTH_GAP if marks else 0
