@@ -15,17 +15,17 @@ from server.domain.validation import ENGINES, ShapesUnusable
 from tests.unit.test_loading import ADA, TINY, settings_for
 
 SHAPES = f"{TINY}shapes#"
-PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+PREFIXES = f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix schema: <http://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<{tiny}shapes> sh:declare [ sh:prefix "schema" ; sh:namespace "http://schema.org/"^^xsd:anyURI ] .
-""".format(tiny=TINY)
+<{TINY}shapes> sh:declare [ sh:prefix "schema" ; sh:namespace "http://schema.org/"^^xsd:anyURI ] .
+"""
 # Whoever goes by another name: a target and a constraint, each a query.
-TARGET = ('sh:target [ a sh:SPARQLTarget ; sh:prefixes <%sshapes> ; sh:select """'
-          'SELECT ?this WHERE { GRAPH ?g { ?this schema:alternateName ?name } }""" ]' % TINY)
-CONSTRAINT = ('sh:sparql [ sh:prefixes <%sshapes> ; sh:message "Goes by {?value}."@en, '
+TARGET = (f'sh:target [ a sh:SPARQLTarget ; sh:prefixes <{TINY}shapes> ; sh:select """'
+          'SELECT ?this WHERE { GRAPH ?g { ?this schema:alternateName ?name } }""" ]')
+CONSTRAINT = (f'sh:sparql [ sh:prefixes <{TINY}shapes> ; sh:message "Goes by {{?value}}."@en, '
               '"Se fait appeler {$value}."@fr ; sh:select """SELECT $this ?value WHERE {'
-              ' GRAPH ?g { $this schema:alternateName ?value } }""" ]' % TINY)
+              ' GRAPH ?g { $this schema:alternateName ?value } }""" ]')
 
 
 def _shapes(root: Path, text: str) -> None:
