@@ -89,21 +89,17 @@ class Catalogue:
         """The class with the fewest members, the most specific on a tie, that has every
         one of ``iris`` among them: where a page that shows some of them sends the reader
         for all (None if no class holds them all)."""
-        entries = [self.entries.get(iri) for iri in iris]
-        common = set.intersection(*(self._lineage(e.types if e else ()) for e in entries)) \
-            if entries else set()
-        return min((c for c in common if c in self.by_class),
-                   key=lambda c: (len(self.by_class[c]), -len(self._lineage((c,))), c),
-                   default=None)
+        ancestors = _ancestors(dict(self.superclasses))
 
-    def _lineage(self, classes: Sequence[str]) -> set[str]:
-        """``classes`` and all their superclasses."""
-        found, todo = set(), list(classes)
-        while todo:
-            if (cls := todo.pop()) not in found:
-                found.add(cls)
-                todo.extend(self.superclasses.get(cls, ()))
-        return found
+        def lineage(entry: Entry | None) -> set[str]:
+            types = entry.types if entry else ()
+            return set(types).union(*(ancestors.get(t, ()) for t in types))
+
+        common = set.intersection(*(lineage(self.entries.get(iri)) for iri in iris)) \
+            if iris else set()
+        return min((c for c in common if c in self.by_class),
+                   key=lambda c: (len(self.by_class[c]), -len(ancestors.get(c, ())), c),
+                   default=None)
 
     def label(self, iri: str, lang: str) -> Label:
         return self.labels.get(iri, lang)

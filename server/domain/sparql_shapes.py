@@ -76,6 +76,7 @@ def report(shapes: Sequence[SparqlShape], store: ox.Store) -> Graph:
     their union as the default graph."""
     head = ox.BlankNode()
     triples = [ox.Triple(head, _sh("type", RDF), _sh("ValidationReport"))]
+    results = 0
     for shape in shapes:
         for focus in dict.fromkeys(_focus_nodes(shape, store)):
             for constraint in shape.constraints:
@@ -89,11 +90,11 @@ def report(shapes: Sequence[SparqlShape], store: ox.Store) -> Graph:
                     if (key := (row["path"], row["value"], messages)) in seen:
                         continue
                     seen.add(key)
+                    results += 1
                     node = ox.BlankNode()
                     triples.append(ox.Triple(head, _sh("result"), node))
                     triples.extend(_result(node, shape, focus, row, messages))
-    conforms = len(triples) == 1
-    triples.append(ox.Triple(head, _sh("conforms"), ox.Literal(str(conforms).lower(),
+    triples.append(ox.Triple(head, _sh("conforms"), ox.Literal(str(results == 0).lower(),
                                                                datatype=_XSD_BOOLEAN)))
     graph = Graph(bind_namespaces="none")
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")

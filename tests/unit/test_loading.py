@@ -193,32 +193,23 @@ def test_the_report_lists_violations_first_each_with_what_to_fix_and_where(tiny_
     assert named == [f"{TINY}shapes#Advice"], f"the results name the shapes {named}"
 
 
-def test_the_native_engine_in_two_runs_reports_what_one_run_gives(tiny_copy, monkeypatch):
+def test_the_native_engine_in_two_runs_reports_what_one_run_gives(tiny_copy, monkeypatch,
+                                                                  engine_runs):
     """Below ``TWO_RUNS_UP_TO`` the native engine validates twice at once, each run over
     half of the shapes: one report comes of it, with every result of one run over all the
     shapes, and one report node that does not conform."""
-    import pyshacl_turbo
-
     from server.domain import validation
 
     alpha, beta = tiny_copy / "data" / "alpha.ttl", tiny_copy / "data" / "beta.ttl"
     alpha.write_text(alpha.read_text().replace('schema:name "Ada Lovelace" ;', ""))
     beta.write_text(beta.read_text() + f'<{SOCIETY}> schema:description "Founded in 1812." .\n')
     (tiny_copy / "shapes" / "report.ttl").write_text(REPORT_SHAPES)
-    runs: list = []  # the shapes each run of the engine was given
-    engine = pyshacl_turbo.validate
-
-    def validate(*args, **kwargs):
-        runs.append(kwargs["use_shapes"])
-        return engine(*args, **kwargs)
-
-    monkeypatch.setattr(pyshacl_turbo, "validate", validate)
     monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)  # two runs on any machine
     _, halves = check(settings_for(tiny_copy, "turbo"))
     monkeypatch.setattr(validation, "TWO_RUNS_UP_TO", 0)
     _, whole = check(settings_for(tiny_copy, "turbo"))
 
-    first, second, everything = runs
+    first, second, everything = engine_runs
     assert first and second and not set(first) & set(second) and everything is None
     assert {f"{TINY}shapes#TwoMembers", f"{TINY}shapes#Advice"} <= {*first, *second}
     assert [r.line() for r in halves.results] == [r.line() for r in whole.results]

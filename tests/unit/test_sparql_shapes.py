@@ -32,22 +32,6 @@ def _shapes(root: Path, text: str) -> None:
     (root / "shapes" / "extra.ttl").write_text(PREFIXES + text)
 
 
-@pytest.fixture
-def engine_runs(monkeypatch) -> list:
-    """The shapes each run of the native engine was given."""
-    import pyshacl_turbo
-
-    runs: list = []
-    engine = pyshacl_turbo.validate
-
-    def validate(*args, **kwargs):
-        runs.append(kwargs["use_shapes"])
-        return engine(*args, **kwargs)
-
-    monkeypatch.setattr(pyshacl_turbo, "validate", validate)
-    return runs
-
-
 def test_the_store_runs_a_sparql_shape_and_reports_as_the_reference(tiny_copy, engine_runs):
     _shapes(tiny_copy, f"<{SHAPES}Named> a sh:NodeShape ; {TARGET} ; {CONSTRAINT} .\n"
                        f"<{SHAPES}Warned> a sh:NodeShape ; sh:severity sh:Warning ; {TARGET} ; "
